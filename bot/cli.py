@@ -1,0 +1,141 @@
+"""The `threadbot` command: thin click commands over the pipeline functions."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from bot import __version__
+from bot.config import Settings, describe, load_settings
+from bot.errors import ThreadbotError
+
+log = logging.getLogger("bot")
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"threadbot: error: {message}", err=True)
+    sys.exit(code)
+
+
+def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn project errors into one line on stderr and the right exit code, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ThreadbotError as e:
+            _fail(str(e), e.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except Exception as e:  # an internal failure: log it with context, report one line
+            log.debug("internal error", exc_info=True)
+            _fail(f"internal error: {type(e).__name__}: {e} (run with -v for details)", 1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="threadbot.toml to read (default: $THREADBOT_CONFIG, else ./threadbot.toml).",
+)
+@click.option("-v", "--verbose", count=True, help="Log progress to stderr (-vv for debug).")
+@click.version_option(__version__, prog_name="threadbot")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
+    """Archive court reporters' threads, their links and documents, in SQLite."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request at INFO; that is our -vv, not our -v
+    logging.getLogger("httpx").setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
+    ctx.obj = config_path
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    return load_settings(ctx.obj)
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.pass_context
+@reports_errors
+def archive(ctx: click.Context, urls: tuple[str, ...]) -> None:
+    """Archive the thread containing each post URL (bsky.app URL or at:// URI).
+
+    Prints one line per thread: number, author, posts, links and its page in Datasette.
+    Each thread is saved in one transaction: a failure leaves it as it was.
+    """
+    from bot.archive import archive_thread
+    from bot.sources import parse_post_url
+    from bot.sources.bluesky import BlueskySource
+    from bot.store import Store
+
+    settings = settings_from(ctx)
+    refs = [parse_post_url(url) for url in urls]  # all bad input is reported before any work
+    source = BlueskySource(settings.bluesky.service, timeout=settings.bluesky.timeout)
+    store = Store(settings.db)
+    failures: list[ThreadbotError] = []
+    try:
+        for ref in refs:
+            try:
+                result = archive_thread(ref, source, store, settings.public_url)
+            except ThreadbotError as e:
+                if len(refs) == 1:
+                    raise
+                click.echo(f"threadbot: error: {e}", err=True)
+                failures.append(e)
+                continue
+            s = result.saved
+            gaps = f", {s.gap_count} gaps" if s.gap_count else ""
+            click.echo(
+                f"thread {s.id}: @{s.author_handle}, {s.post_count} posts{gaps}, "
+                f"{s.link_count} links, {result.page_url}"
+            )
+    finally:
+        source.close()
+        store.close()
+    if failures:
+        sys.exit(max(e.exit_code for e in failures))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.pass_context
+@reports_errors
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the archive through Datasette, read-only."""
+    import asyncio
+
+    import uvicorn
+
+    from bot.web.app import make_datasette
+
+    settings = settings_from(ctx)
+    datasette = make_datasette(settings.db)
+    asyncio.run(datasette.invoke_startup())
+    click.echo(f"serving {settings.db} at http://{host}:{port}/", err=True)
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")
+
+
+@cli.command("config")
+@click.pass_context
+@reports_errors
+def show_config(ctx: click.Context) -> None:
+    """Print the effective configuration, secrets masked."""
+    for key, value in describe(settings_from(ctx)):
+        click.echo(f"{key} = {value}")
+
+
+def main() -> None:
+    cli(prog_name="threadbot")

@@ -1,0 +1,28 @@
+"""The two kinds of failure a user can see, each with its exit code.
+
+Every error that reaches the command line is one of these and is printed as one line.
+"""
+
+
+class ThreadbotError(Exception):
+    """Base class: the message is the one line the user reads."""
+
+    exit_code = 1
+
+
+class BadInput(ThreadbotError):
+    """The user asked for something that cannot be done: bad URL, unknown handle, missing post."""
+
+    exit_code = 2
+
+
+class ServiceError(ThreadbotError):
+    """An outside service failed or could not be reached while we were working."""
+
+    exit_code = 1
+
+
+class ConfigError(ThreadbotError):
+    """The configuration file or environment is invalid."""
+
+    exit_code = 2

@@ -1,0 +1,99 @@
+"""Plain data passed between the stages: sources build these, the store turns them into rows.
+
+Nothing outside `bot/sources/` knows what a platform's JSON looks like; every other stage
+works on these classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Platform = Literal["bluesky", "x"]
+
+# A post we could read is "ok". The others are gaps the platform told us about (or that we
+# noticed on a later archive run): they keep their place in the thread so nothing is silently
+# dropped.
+PostStatus = Literal["ok", "not_found", "blocked", "deleted"]
+
+# Where a link came from in the post: a rich-text link facet, a link card (external embed),
+# or a bare URL in the text that no facet covers.
+LinkOrigin = Literal["facet", "card", "text"]
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """A post named by a user: a platform plus the parts of its URL, not yet resolved."""
+
+    platform: Platform
+    author: str  # handle or DID (Bluesky), screen name or user id (X)
+    post_id: str  # record key (Bluesky) or status id (X)
+    url: str  # the URL or URI as the user gave it
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str  # DID on Bluesky
+    platform: Platform
+    handle: str
+    display_name: str = ""
+    avatar_url: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str  # the full URL as the post carries it (facet URI, card URI)
+    origin: LinkOrigin
+    display_text: str | None = None  # what the reader saw, e.g. "storage.courtlistener.com/rec…"
+    byte_start: int | None = None
+    byte_end: int | None = None
+    title: str = ""  # link cards carry a title and description
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    alt: str = ""
+    thumb_url: str = ""
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass
+class Post:
+    id: str  # at:// URI on Bluesky
+    platform: Platform
+    author_id: str
+    status: PostStatus = "ok"
+    author: Account | None = None
+    cid: str = ""
+    url: str = ""  # where a person reads it (bsky.app)
+    text: str = ""
+    created_at: str | None = None  # UTC, ISO 8601
+    reply_parent_id: str | None = None
+    reply_root_id: str | None = None
+    quote_id: str | None = None  # the post this one quotes
+    langs: tuple[str, ...] = ()
+    links: list[Link] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    reply_count: int = 0
+    raw: dict[str, Any] | None = None
+
+
+@dataclass
+class Thread:
+    """One author's thread: the root and every self-reply, in reading order (index 0 is post 1)."""
+
+    root_id: str
+    platform: Platform
+    author_id: str
+    posts: list[Post]
+
+    @property
+    def present_posts(self) -> list[Post]:
+        return [p for p in self.posts if p.status == "ok"]
+
+    @property
+    def links(self) -> list[Link]:
+        return [link for p in self.posts for link in p.links]

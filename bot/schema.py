@@ -1,0 +1,219 @@
+"""The archive's schema, created and migrated in order. The schema is a public interface:
+people write SQL against it, so columns are added, never renamed or dropped.
+
+Each migration is idempotent (tables `if not exists`, FTS replaced) and the schema version
+(`PRAGMA user_version`) moves only after a migration finished, so a crash during one is
+repaired by the next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+def _v1_core(db: sqlite_utils.Database) -> None:
+    db["accounts"].create(
+        {
+            "id": str,  # DID on Bluesky
+            "platform": str,
+            "handle": str,
+            "display_name": str,
+            "avatar_url": str,
+            "first_seen_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["threads"].create(
+        {
+            "id": int,
+            "platform": str,
+            "root_post_id": str,
+            "author_id": str,
+            "title": str,  # first line of the root post
+            "url": str,  # the root post on its platform
+            "post_count": int,
+            "link_count": int,
+            "gap_count": int,
+            "first_post_at": str,
+            "last_post_at": str,
+            "archived_at": str,  # first archived
+            "updated_at": str,  # last archived
+        },
+        pk="id",
+        foreign_keys=[("author_id", "accounts", "id")],
+        if_not_exists=True,
+    )
+    db["posts"].create(
+        {
+            "id": str,  # at:// URI on Bluesky
+            "platform": str,
+            "thread_id": int,
+            "position": int,  # 1-based reading order in the thread
+            "author_id": str,
+            "status": str,  # ok | not_found | blocked | deleted
+            "cid": str,
+            "url": str,
+            "text": str,
+            "created_at": str,
+            "reply_parent_id": str,
+            "reply_root_id": str,
+            "quote_id": str,
+            "langs": str,  # JSON list
+            "archived_at": str,
+            "updated_at": str,
+            "deleted_at": str,
+            "raw": str,  # the platform's JSON for the post, as received
+        },
+        pk="id",
+        foreign_keys=[("thread_id", "threads", "id"), ("author_id", "accounts", "id")],
+        if_not_exists=True,
+    )
+    db["post_versions"].create(
+        {
+            "id": int,
+            "post_id": str,
+            "cid": str,
+            "text": str,
+            "raw": str,
+            "replaced_at": str,
+        },
+        pk="id",
+        foreign_keys=[("post_id", "posts", "id")],
+        if_not_exists=True,
+    )
+    db["links"].create(
+        {
+            "id": int,
+            "post_id": str,
+            "position": int,  # order within the post
+            "origin": str,  # facet | card | text
+            "display_text": str,  # as the reader saw it, often cut short with "…"
+            "url": str,  # the full URL the post carries
+            "byte_start": int,
+            "byte_end": int,
+            "title": str,  # link cards only
+            "description": str,
+            "resolved_url": str,  # final URL after redirects (link stage)
+            "kind": str,  # courtlistener_document, article, … (link stage)
+            "status": str,  # pending | ok | failed | blocked
+            "error": str,
+            "archived_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("post_id", "posts", "id")],
+        if_not_exists=True,
+    )
+    db["images"].create(
+        {
+            "post_id": str,
+            "position": int,
+            "url": str,
+            "thumb_url": str,
+            "alt": str,
+            "width": int,
+            "height": int,
+        },
+        pk=("post_id", "position"),
+        foreign_keys=[("post_id", "posts", "id")],
+        if_not_exists=True,
+    )
+    db["blobs"].create(
+        {"sha256": str, "size": int, "content_type": str, "content": bytes, "first_seen_at": str},
+        pk="sha256",
+        if_not_exists=True,
+    )
+    db["documents"].create(
+        {
+            "id": int,
+            "kind": str,
+            "url": str,
+            "title": str,
+            "text": str,
+            "sha256": str,
+            "court": str,
+            "case_name": str,
+            "docket_number": str,
+            "fetched_at": str,
+        },
+        pk="id",
+        foreign_keys=[("sha256", "blobs", "sha256")],
+        if_not_exists=True,
+    )
+    db["annotations"].create(
+        {
+            "id": int,
+            "subject_type": str,  # post | document
+            "subject_id": str,
+            "kind": str,  # judge, court, case, docket_number, citation, outcome, …
+            "value": str,
+            "start": int,
+            "end": int,
+            "source": str,
+            "created_at": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["requests"].create(
+        {
+            "id": int,
+            "platform": str,
+            "mention_post_id": str,
+            "requester_id": str,
+            "thread_id": int,
+            "status": str,
+            "reply_post_id": str,
+            "error": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("thread_id", "threads", "id")],
+        if_not_exists=True,
+    )
+
+    for table, columns, unique in [
+        ("threads", ["root_post_id"], True),
+        ("threads", ["updated_at"], False),
+        ("posts", ["thread_id", "position"], False),
+        ("posts", ["author_id", "created_at"], False),
+        ("posts", ["created_at"], False),
+        ("links", ["post_id", "position"], True),
+        ("links", ["url"], False),
+        ("links", ["status"], False),
+        ("post_versions", ["post_id"], False),
+        ("documents", ["url"], False),
+        ("annotations", ["subject_type", "subject_id"], False),
+        ("requests", ["mention_post_id"], True),
+    ]:
+        db[table].create_index(columns, unique=unique, if_not_exists=True)
+
+    # Porter stemming: a search for "rule" finds "ruled" and "rules".
+    db["posts"].enable_fts(["text"], create_triggers=True, tokenize="porter", replace=True)
+    db["documents"].enable_fts(
+        ["title", "text"], create_triggers=True, tokenize="porter", replace=True
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_core]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Bring the database to SCHEMA_VERSION; refuse a database from a newer threadbot."""
+    version = db.execute("pragma user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        from bot.errors import ConfigError
+
+        raise ConfigError(
+            f"the archive has schema version {version}, newer than this threadbot "
+            f"({SCHEMA_VERSION}): upgrade threadbot"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        MIGRATIONS[number](db)
+        db.execute(f"pragma user_version = {number + 1}")

@@ -1,0 +1,96 @@
+"""Reconstruct an author's thread from a tree of posts. Pure: no network, no database.
+
+The thread is the root author's own posts: the root and every self-reply, including
+self-replies on side branches, in reading order. Reading order is depth first, earlier
+replies first, so a side branch is read right after the post it answers. Other people's
+replies are not part of the thread. Gaps (deleted, blocked, not found) keep their place.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from bot.models import Post, Thread
+
+
+def reconstruct(posts: Iterable[Post], root_id: str) -> Thread:
+    """Order the root author's posts under `root_id`; the root may be a gap we never saw.
+
+    Posts of the author that reply to the same thread but hang below a post we could not
+    see (their parent is gone and unknown) follow the main tree, oldest first, so nothing
+    the author wrote is dropped.
+    """
+    by_id = {p.id: p for p in posts}
+    author = by_id[root_id].author_id if root_id in by_id else _did(root_id)
+    if root_id not in by_id:
+        by_id[root_id] = Post(
+            id=root_id, platform=_platform(root_id), author_id=author, status="not_found"
+        )
+
+    children: dict[str, list[Post]] = defaultdict(list)
+    for post in by_id.values():
+        if post.id != root_id and post.reply_parent_id and post.author_id == author:
+            children[post.reply_parent_id].append(post)
+    for siblings in children.values():
+        siblings.sort(key=lambda p: (_sort_time(p, children), p.id))
+
+    ordered: list[Post] = []
+    seen: set[str] = set()
+    _visit(by_id[root_id], children, ordered, seen)
+
+    # Orphans: the author's posts in this thread whose parent chain does not reach the root
+    # (a post in between is gone), with the gaps above them.
+    belongs = {
+        p.id
+        for p in by_id.values()
+        if p.id not in seen and p.author_id == author and p.reply_root_id == root_id
+    }
+    for post_id in list(belongs):
+        parent = by_id[post_id].reply_parent_id
+        while (
+            parent in by_id
+            and parent not in seen
+            and parent not in belongs
+            and by_id[parent].author_id == author
+        ):
+            belongs.add(parent)
+            parent = by_id[parent].reply_parent_id
+    tops = [by_id[i] for i in belongs if by_id[i].reply_parent_id not in belongs]
+    tops.sort(key=lambda p: (_sort_time(p, children), p.id))
+    for top in tops:
+        _visit(top, children, ordered, seen)
+
+    return Thread(
+        root_id=root_id, platform=by_id[root_id].platform, author_id=author, posts=ordered
+    )
+
+
+def _visit(
+    start: Post, children: dict[str, list[Post]], ordered: list[Post], seen: set[str]
+) -> None:
+    # Iterative depth-first walk: a 1,000-post chain must not hit the recursion limit.
+    stack = [start]
+    while stack:
+        post = stack.pop()
+        if post.id in seen:
+            continue
+        seen.add(post.id)
+        ordered.append(post)
+        stack.extend(reversed(children.get(post.id, [])))
+
+
+def _sort_time(post: Post, children: dict[str, list[Post]]) -> str:
+    """A gap has no time of its own: it sorts by its earliest reply."""
+    if post.created_at:
+        return post.created_at
+    times = [c.created_at for c in children.get(post.id, []) if c.created_at]
+    return min(times) if times else "9999"
+
+
+def _did(post_id: str) -> str:
+    return post_id.removeprefix("at://").split("/")[0]
+
+
+def _platform(post_id: str) -> str:
+    return "bluesky" if post_id.startswith("at://") else "x"

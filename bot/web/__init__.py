@@ -1,0 +1,1 @@
+"""Serving the archive: the Datasette instance and the project's Datasette plugin."""

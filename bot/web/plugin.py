@@ -1,0 +1,28 @@
+"""threadbot's Datasette plugin (registered through the `datasette` entry point)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datasette import hookimpl
+from markupsafe import Markup, escape
+
+# Columns that hold several URLs, one per line: the thread page's links.
+URL_LIST_COLUMNS = {"links"}
+
+
+@hookimpl
+def render_cell(value: Any, column: str, table: str | None) -> Markup | None:
+    if table is None and column in URL_LIST_COLUMNS and isinstance(value, str) and value:
+        items = [
+            f'<a href="{escape(url)}" rel="nofollow noopener">{escape(url)}</a>'
+            for url in value.splitlines()
+            if url.startswith(("http://", "https://"))
+        ]
+        return Markup("<br>".join(items))
+    return None
+
+
+@hookimpl
+def extra_css_urls(datasette: Any) -> list[str]:
+    return [datasette.urls.static_plugins("threadbot", "threadbot.css")]
