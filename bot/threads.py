@@ -1,9 +1,13 @@
 """Reconstruct an author's thread from a tree of posts. Pure: no network, no database.
 
 The thread is the root author's own posts: the root and every self-reply, including
-self-replies on side branches, in reading order. Reading order is depth first, earlier
-replies first, so a side branch is read right after the post it answers. Other people's
-replies are not part of the thread. Gaps (deleted, blocked, not found) keep their place.
+self-replies on side branches, in reading order. Other people's replies are not part of the
+thread. Gaps (deleted, blocked, not found) keep their place.
+
+Reading order is depth first. Where the author replied to one post more than once, the
+reply that carries the most of the thread is the main line and is read last; the side
+branches (a correction, an aside) are read first, oldest first, right after the post they
+answer. A thread without branches is simply read in order.
 """
 
 from __future__ import annotations
@@ -32,8 +36,13 @@ def reconstruct(posts: Iterable[Post], root_id: str) -> Thread:
     for post in by_id.values():
         if post.id != root_id and post.reply_parent_id and post.author_id == author:
             children[post.reply_parent_id].append(post)
+    sizes = _subtree_sizes(by_id[root_id], children, by_id)
     for siblings in children.values():
         siblings.sort(key=lambda p: (_sort_time(p, children), p.id))
+        if len(siblings) > 1:
+            main = max(siblings, key=lambda p: sizes.get(p.id, 1))  # first of the largest
+            siblings.remove(main)
+            siblings.append(main)
 
     ordered: list[Post] = []
     seen: set[str] = set()
@@ -78,6 +87,26 @@ def _visit(
         seen.add(post.id)
         ordered.append(post)
         stack.extend(reversed(children.get(post.id, [])))
+
+
+def _subtree_sizes(
+    root: Post, children: dict[str, list[Post]], by_id: dict[str, Post]
+) -> dict[str, int]:
+    """Posts under each post, itself included (iterative post-order, cycle-safe)."""
+    sizes: dict[str, int] = {}
+    for start in [root, *by_id.values()]:
+        stack: list[tuple[Post, bool]] = [(start, False)]
+        while stack:
+            post, done = stack.pop()
+            if done:
+                sizes[post.id] = 1 + sum(sizes.get(c.id, 0) for c in children.get(post.id, []))
+                continue
+            if post.id in sizes:
+                continue
+            sizes[post.id] = 0  # in progress: a cycle back here counts nothing
+            stack.append((post, True))
+            stack.extend((c, False) for c in children.get(post.id, []) if c.id not in sizes)
+    return sizes
 
 
 def _sort_time(post: Post, children: dict[str, list[Post]]) -> str:

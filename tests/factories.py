@@ -59,8 +59,9 @@ def post_view(
     }
 
 
-def chain_view(posts: list[dict[str, Any]], extra_replies: dict[int, list[dict[str, Any]]] | None
-               = None) -> dict[str, Any]:
+def chain_view(
+    posts: list[dict[str, Any]], extra_replies: dict[int, list[dict[str, Any]]] | None = None
+) -> dict[str, Any]:
     """A thread view of a self-reply chain: posts[0] is the root, each replies to the previous.
 
     `extra_replies[i]` are more reply nodes (already thread-view shaped) under posts[i].
@@ -80,10 +81,15 @@ def sample_thread(count: int = 5, edit: dict[int, str] | None = None) -> Thread:
     root = uri(REPORTER, "p1")
     views = []
     for i in range(1, count + 1):
-        text = edit.get(i, f"Post {i}: the judge ruled on the motion. courtlistener.com/docket/{i}…")
+        text = edit.get(
+            i, f"Post {i}: the judge ruled on the motion. courtlistener.com/docket/{i}…"
+        )
         display = f"courtlistener.com/docket/{i}…"
-        facets = [link_facet(text, display, f"https://www.courtlistener.com/docket/{i}/case/")] \
-            if display in text else []
+        facets = (
+            [link_facet(text, display, f"https://www.courtlistener.com/docket/{i}/case/")]
+            if display in text
+            else []
+        )
         views.append(
             post_view(
                 REPORTER,

@@ -43,9 +43,10 @@ def test_posts_are_searchable(archive: Path) -> None:
 
 
 def test_tables_carry_descriptions_and_labels(archive: Path) -> None:
-    assert "with the full URL even where the post shows it cut short" in get(
-        archive, "/archive/links"
-    ).text
+    assert (
+        "with the full URL even where the post shows it cut short"
+        in get(archive, "/archive/links").text
+    )
     # posts show their thread by its title and their author by handle, not bare ids
     posts = get(archive, "/archive/posts").text
     assert '<a href="/archive/threads/1">Post 1: the judge ruled on the motion.' in posts

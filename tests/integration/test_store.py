@@ -57,7 +57,10 @@ def test_posts_are_stored_in_reading_order_with_full_links(store: Store) -> None
         [saved.id],
     ).fetchall()
     assert [r[0] for r in rows] == [1, 2, 3, 4, 5]
-    assert rows[2][1:] == ("courtlistener.com/docket/3…", "https://www.courtlistener.com/docket/3/case/")
+    assert rows[2][1:] == (
+        "courtlistener.com/docket/3…",
+        "https://www.courtlistener.com/docket/3/case/",
+    )
 
 
 def test_new_posts_are_appended_and_first_archive_time_kept(store: Store) -> None:
@@ -79,7 +82,10 @@ def test_an_edited_post_keeps_its_earlier_version(store: Store) -> None:
     assert text == "Post 2, corrected: the motion was DENIED."
     assert versions == [("Post 2: the judge ruled on the motion. courtlistener.com/docket/2…",)]
     # the edit removed the link; the old link survives in the saved version's raw JSON
-    assert store.conn.execute("select count(*) from links where post_id like '%/p2'").fetchone()[0] == 0
+    assert (
+        store.conn.execute("select count(*) from links where post_id like '%/p2'").fetchone()[0]
+        == 0
+    )
 
 
 def test_a_deleted_post_keeps_its_text_and_place(store: Store) -> None:
@@ -90,7 +96,11 @@ def test_a_deleted_post_keeps_its_text_and_place(store: Store) -> None:
     row = store.conn.execute(
         "select status, position, text, deleted_at from posts where id like '%/p3'"
     ).fetchone()
-    assert row[:3] == ("deleted", 3, "Post 3: the judge ruled on the motion. courtlistener.com/docket/3…")
+    assert row[:3] == (
+        "deleted",
+        3,
+        "Post 3: the judge ruled on the motion. courtlistener.com/docket/3…",
+    )
     assert row[3]
     assert (saved.post_count, saved.gap_count) == (3, 1)
     # archiving it again keeps the first time we noticed
@@ -101,7 +111,9 @@ def test_a_deleted_post_keeps_its_text_and_place(store: Store) -> None:
 
 def test_a_gap_reported_by_the_platform_is_kept_in_place(store: Store) -> None:
     thread = sample_thread(3)
-    thread.posts[1] = replace(thread.posts[1], status="not_found", text="", cid="", links=[], raw=None)
+    thread.posts[1] = replace(
+        thread.posts[1], status="not_found", text="", cid="", links=[], raw=None
+    )
     saved = store.save_thread(thread)
     assert store.conn.execute(
         "select position, status from posts order by position"
