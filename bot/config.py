@@ -152,7 +152,7 @@ def _coerce(obj: Any, key: str, value: Any, where: str) -> Any:
             if text in ("0", "false", "no", "off", ""):
                 return False
             raise ValueError(value)
-        if kind is int and not isinstance(value, bool):
+        if kind is int and not isinstance(value, bool | float):
             return int(value)
         if kind is float and not isinstance(value, bool):
             return float(value)

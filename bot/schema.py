@@ -177,15 +177,14 @@ def _v1_core(db: sqlite_utils.Database) -> None:
         if_not_exists=True,
     )
 
+    # Every index slows every save: only those a query needs now (the stages that query
+    # links by URL or status add theirs).
     for table, columns, unique in [
         ("threads", ["root_post_id"], True),
         ("threads", ["updated_at"], False),
         ("posts", ["thread_id", "position"], False),
-        ("posts", ["author_id", "created_at"], False),
-        ("posts", ["created_at"], False),
+        ("posts", ["created_at"], False),  # Datasette's default sort of the posts table
         ("links", ["post_id", "position"], True),
-        ("links", ["url"], False),
-        ("links", ["status"], False),
         ("post_versions", ["post_id"], False),
         ("documents", ["url"], False),
         ("annotations", ["subject_type", "subject_id"], False),

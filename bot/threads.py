@@ -40,7 +40,8 @@ def reconstruct(posts: Iterable[Post], root_id: str) -> Thread:
     for siblings in children.values():
         siblings.sort(key=lambda p: (_sort_time(p, children), p.id))
         if len(siblings) > 1:
-            main = max(siblings, key=lambda p: sizes.get(p.id, 1))  # first of the largest
+            # the largest branch; of equals, the latest, so equals keep the order written
+            main = max(reversed(siblings), key=lambda p: sizes.get(p.id, 1))
             siblings.remove(main)
             siblings.append(main)
 
@@ -53,7 +54,11 @@ def reconstruct(posts: Iterable[Post], root_id: str) -> Thread:
     belongs = {
         p.id
         for p in by_id.values()
-        if p.id not in seen and p.author_id == author and p.reply_root_id == root_id
+        if p.id not in seen
+        and p.author_id == author
+        and p.reply_root_id == root_id
+        # an answer to someone else's reply is conversation, not thread
+        and (p.reply_parent_id not in by_id or by_id[p.reply_parent_id].author_id == author)
     }
     for post_id in list(belongs):
         parent = by_id[post_id].reply_parent_id
@@ -67,7 +72,12 @@ def reconstruct(posts: Iterable[Post], root_id: str) -> Thread:
             parent = by_id[parent].reply_parent_id
     tops = [by_id[i] for i in belongs if by_id[i].reply_parent_id not in belongs]
     tops.sort(key=lambda p: (_sort_time(p, children), p.id))
-    for top in tops:
+    # posts caught in a parent-pointer cycle (malformed data) have no top: keep them too
+    rest = sorted(
+        (by_id[i] for i in belongs if i not in {t.id for t in tops}),
+        key=lambda p: (_sort_time(p, children), p.id),
+    )
+    for top in [*tops, *rest]:
         _visit(top, children, ordered, seen)
 
     return Thread(

@@ -31,9 +31,11 @@ log = logging.getLogger(__name__)
 
 WEB_HOSTS = {"bsky.app", "www.bsky.app", "staging.bsky.app"}
 POST_COLLECTION = "app.bsky.feed.post"
-# Lexicon limits of app.bsky.feed.getPostThread
-MAX_DEPTH = 1000
-MAX_PARENT_HEIGHT = 1000
+# How far one getPostThread reaches down and up. The lexicon allows 1000, but every level
+# of replies nests the JSON two deeper and the SDK's JSON parser stops at a nesting of 200:
+# we ask for less and continue from where the answer stops (see _continue_truncated).
+MAX_DEPTH = 60
+MAX_PARENT_HEIGHT = 150
 # Services cap how deep one getPostThread goes; we continue from where it stopped, up to this
 # many extra calls per thread.
 MAX_CONTINUATIONS = 200
@@ -59,7 +61,7 @@ def parse_post_url(text: str) -> PostRef | None:
             )
         return _ref(parts[0], parts[2], text)
     split = urlsplit(text if "://" in text else f"https://{text}")
-    if (split.hostname or "").lower() not in WEB_HOSTS:
+    if (split.hostname or "").lower() not in WEB_HOSTS or split.scheme not in ("http", "https"):
         return None
     parts = [unquote(p) for p in split.path.split("/") if p]
     if len(parts) != 4 or parts[0] != "profile" or parts[2] != "post":
@@ -74,7 +76,7 @@ def _ref(author: str, rkey: str, text: str) -> PostRef:
     author = author.removeprefix("@")
     if not (DID_RE.match(author) or HANDLE_RE.match(author)):
         raise BadInput(f"not a valid Bluesky handle or DID: {author!r} in {text}")
-    if not RKEY_RE.match(rkey):
+    if not RKEY_RE.match(rkey) or rkey in (".", ".."):
         raise BadInput(f"not a valid Bluesky post id: {rkey!r} in {text}")
     return PostRef(platform="bluesky", author=author, post_id=rkey, url=text)
 

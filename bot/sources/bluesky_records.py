@@ -146,7 +146,7 @@ def parse_post_view(view: dict[str, Any]) -> Post:
         langs=tuple(str(lang) for lang in langs),
         links=facet_links + links_from_card(embed_record) + bare_links(text, facet_links),
         images=images_from_embed(embed_record, embed_view),
-        reply_count=view.get("replyCount") if isinstance(view.get("replyCount"), int) else 0,
+        reply_count=view.get("replyCount") if type(view.get("replyCount")) is int else 0,
         raw=view,
     )
 
@@ -276,8 +276,8 @@ def images_from_embed(record_embed: dict[str, Any], view_embed: dict[str, Any]) 
                 url=str(view.get("fullsize") or ""),
                 thumb_url=str(view.get("thumb") or ""),
                 alt=str(item.get("alt") or ""),
-                width=ratio.get("width") if isinstance(ratio.get("width"), int) else None,
-                height=ratio.get("height") if isinstance(ratio.get("height"), int) else None,
+                width=ratio.get("width") if type(ratio.get("width")) is int else None,
+                height=ratio.get("height") if type(ratio.get("height")) is int else None,
             )
         )
     return images
@@ -289,9 +289,13 @@ def normalize_time(value: Any) -> str | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # not a time, or a year UTC cannot hold
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    parsed = parsed.astimezone(UTC)
-    return parsed.strftime("%Y-%m-%dT%H:%M:%S.") + f"{parsed.microsecond // 1000:03d}Z"
+    return (
+        f"{parsed.year:04d}-"
+        + parsed.strftime("%m-%dT%H:%M:%S.")
+        + (f"{parsed.microsecond // 1000:03d}Z")
+    )

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from atproto import Client
-from seed import make_author, post, wait_for_thread
+from seed import make_author, post, wait_for_posts
 
 from bot.web.app import make_datasette
 
@@ -108,7 +108,7 @@ def test_a_growing_thread_gets_new_posts_and_deletions_are_recorded(network, thr
     root = post(author, "Thread: today's sentencing hearing in United States v. Example, 1/3")
     second = post(author, "2/3 The judge imposed 18 months.", reply_to=(root, root))
     third = post(author, "3/3 Defense will appeal.", reply_to=(second, root))
-    wait_for_thread(network.appview, root.uri, 3)
+    wait_for_posts(network.appview, [root.uri, second.uri, third.uri])
     url = f"https://bsky.app/profile/clerk-notes.test/post/{root.uri.rsplit('/', 1)[1]}"
     assert threadbot("archive", url).code == 0
 
