@@ -126,14 +126,17 @@ class Store:
             self._save_accounts(conn, thread, now)
             thread_id = self._save_thread_row(conn, thread, now)
             new_posts = self._save_posts(conn, thread, thread_id, now)
+            # the counts shown beside each thread in Datasette, kept with the thread row
             counts = conn.execute(
                 """
-                select
-                  (select count(*) from posts where thread_id = :t and status = 'ok'),
-                  (select count(*) from posts where thread_id = :t and status != 'ok'),
-                  (select count(*) from links l join posts p on p.id = l.post_id
-                   where p.thread_id = :t),
-                  (select handle from accounts where id = :a)
+                update threads set
+                  post_count = (select count(*) from posts where thread_id = :t and status = 'ok'),
+                  gap_count = (select count(*) from posts where thread_id = :t and status != 'ok'),
+                  link_count = (select count(*) from links l join posts p on p.id = l.post_id
+                                where p.thread_id = :t)
+                where id = :t
+                returning post_count, gap_count, link_count,
+                          (select handle from accounts where id = :a)
                 """,
                 {"t": thread_id, "a": thread.author_id},
             ).fetchone()

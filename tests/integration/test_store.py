@@ -103,6 +103,14 @@ def test_a_deleted_post_keeps_its_text_and_place(store: Store) -> None:
     )
     assert row[3]
     assert (saved.post_count, saved.gap_count) == (3, 1)
+    # the thread row readers browse carries the same counts
+    assert store.conn.execute(
+        "select post_count, gap_count, link_count from threads"
+    ).fetchone() == (
+        3,
+        1,
+        4,
+    )
     # archiving it again keeps the first time we noticed
     store.save_thread(thread)
     again = store.conn.execute("select deleted_at from posts where id like '%/p3'").fetchone()[0]
