@@ -1,0 +1,232 @@
+"""Post threads on the local AT Protocol network with the atproto SDK (demo, tests, benchmarks).
+
+`post_sample_thread` writes the sample reporter thread: fictional, about a court ruling, with
+shortened link facets, a link card, a quote post, an image with alt text, a self-reply
+branch and a reader's reply that is not part of the thread.
+
+    python scripts/sandbox/seed.py --pds URL --appview URL   # prints the thread's URL
+"""
+
+from __future__ import annotations
+
+import argparse
+import struct
+import sys
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from atproto import Client, models
+
+sys.path.insert(0, str(Path(__file__).parent))
+from network import create_account, wait_for_profile
+
+PASSWORD = "sandbox-password"
+
+
+@dataclass
+class Author:
+    client: Client
+    did: str
+    handle: str
+
+
+@dataclass
+class PostedThread:
+    url: str  # bsky.app URL of the root post
+    uris: list[str] = field(default_factory=list)  # the thread's posts, in reading order
+    others: list[str] = field(default_factory=list)  # other people's posts around it
+
+
+def make_author(pds: str, appview: str, handle: str) -> Author:
+    """Create an account, wait until the AppView knows it, and log in at the PDS."""
+    account = create_account(pds, handle, PASSWORD)
+    wait_for_profile(appview, account["did"])
+    client = Client(base_url=pds)
+    client.login(account["handle"], PASSWORD)
+    return Author(client=client, did=account["did"], handle=account["handle"])
+
+
+def web_url(uri: str, handle: str) -> str:
+    return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[1]}"
+
+
+def link(text: str, display: str, url: str) -> models.AppBskyRichtextFacet.Main:
+    """A link facet over `display` in `text`, with UTF-8 byte offsets as the lexicon wants."""
+    start = text.encode("utf-8").index(display.encode("utf-8"))
+    return models.AppBskyRichtextFacet.Main(
+        index=models.AppBskyRichtextFacet.ByteSlice(
+            byte_start=start, byte_end=start + len(display.encode("utf-8"))
+        ),
+        features=[models.AppBskyRichtextFacet.Link(uri=url)],
+    )
+
+
+def post(
+    author: Author,
+    text: str,
+    links: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    reply_to: tuple[models.ComAtprotoRepoStrongRef.Main, models.ComAtprotoRepoStrongRef.Main]
+    | None = None,
+    embed: object | None = None,
+) -> models.ComAtprotoRepoStrongRef.Main:
+    facets = [link(text, display, url) for display, url in links] or None
+    reply = None
+    if reply_to:
+        reply = models.AppBskyFeedPost.ReplyRef(parent=reply_to[0], root=reply_to[1])
+    created = author.client.send_post(text, facets=facets, reply_to=reply, embed=embed)
+    return models.ComAtprotoRepoStrongRef.Main(uri=created.uri, cid=created.cid)
+
+
+def wait_for_posts(appview: str, uris: list[str], timeout: float = 30) -> None:
+    """Poll the AppView until it serves every post in `uris` (it indexes them in order)."""
+    reader = Client(base_url=appview)
+    deadline = time.monotonic() + timeout
+    pending = list(uris)
+    while pending:
+        batch = pending[:25]
+        found = {p.uri for p in reader.app.bsky.feed.get_posts({"uris": batch}).posts}
+        pending = [u for u in pending if u not in found]
+        if pending and time.monotonic() > deadline:
+            raise TimeoutError(f"the AppView lacks {len(pending)} of {len(uris)} posts")
+        if pending and not found:
+            time.sleep(0.2)
+
+
+def tiny_png(width: int = 64, height: int = 40) -> bytes:
+    """A small grey PNG, standing in for a screenshot of the order."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xd0\xd0\xd0" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+ORDER_PDF = (
+    "https://storage.courtlistener.com/recap/gov.uscourts.dcd.287331/"
+    "gov.uscourts.dcd.287331.42.0.pdf"
+)
+DOCKET = (
+    "https://www.courtlistener.com/docket/68912345/"
+    "tri-county-water-authority-v-department-of-agriculture/"
+)
+STORY = "https://www.politico.com/news/2026/02/03/rural-water-grants-injunction-00412345"
+HEARING = "https://bit.ly/4wtrHrg"
+
+
+def post_sample_thread(pds: str, appview: str, suffix: str = "") -> PostedThread:
+    """The sample thread: 9 posts by a (fictional) court reporter, with every link shape."""
+    reporter = make_author(pds, appview, f"dana-whitlock{suffix}.test")
+    colleague = make_author(pds, appview, f"sam-okafor{suffix}.test")
+    reader = make_author(pds, appview, f"river-reader{suffix}.test")
+
+    # a colleague's earlier post that the reporter will quote
+    doj = post(
+        colleague,
+        "DOJ's brief in the rural water grants case calls the program 'entirely discretionary' "
+        "and says the towns have no claim to next year's money.",
+    )
+
+    thread: list[models.ComAtprotoRepoStrongRef.Main] = []
+
+    def add(
+        text: str,
+        links: list[tuple[str, str]] = (),
+        parent: int | None = None,  # type: ignore[assignment]
+        embed: object | None = None,
+    ) -> None:
+        reply_to = None
+        if thread:
+            reply_to = (thread[-1] if parent is None else thread[parent], thread[0])
+        thread.append(post(reporter, text, links, reply_to, embed))
+
+    t1 = (
+        "NEW: Judge Marisol Ortega has blocked the Agriculture Department's rule ending the "
+        "Rural Water Grant program. 🧵⚖️ Order: storage.courtlistener.com/recap/gov.usco…"
+    )
+    add(t1, [("storage.courtlistener.com/recap/gov.usco…", ORDER_PDF)])
+    t2 = (
+        "Ortega, a Biden appointee, granted a preliminary injunction in Tri-County Water "
+        "Authority v. Department of Agriculture, No. 1:26-cv-00412 (D.D.C.). "
+        "Docket: courtlistener.com/docket/6891…"
+    )
+    add(t2, [("courtlistener.com/docket/6891…", DOCKET)])
+    image = reporter.client.upload_blob(tiny_png()).blob
+    add(
+        "Key passage, p. 31: “The APA does not let an agency pull the rug out from under "
+        "hundreds of small towns without so much as looking at what they built on it.”",
+        embed=models.AppBskyEmbedImages.Main(
+            images=[
+                models.AppBskyEmbedImages.Image(
+                    image=image,
+                    alt="Page 31 of the order, with the sentence about small towns highlighted.",
+                    aspect_ratio=models.AppBskyEmbedDefs.AspectRatio(width=64, height=40),
+                )
+            ]
+        ),
+    )
+    add(
+        "DOJ had argued the grants were discretionary. Ortega disagreed: the statute says the "
+        "Secretary “shall” fund eligible systems.",
+        embed=models.AppBskyEmbedRecord.Main(record=doj),
+    )
+    t5 = "My story, with reaction from the towns: politico.com/news/2026/02/0…"
+    add(
+        t5,
+        [("politico.com/news/2026/02/0…", STORY)],
+        embed=models.AppBskyEmbedExternal.Main(
+            external=models.AppBskyEmbedExternal.External(
+                uri=STORY,
+                title="Judge blocks USDA from ending rural water grants",
+                description="A federal judge in Washington said the department ignored "
+                "what 400 small towns had built on the program.",
+            )
+        ),
+    )
+    t6 = (
+        "Background: my notes from last month's hearing (ルール, 규칙 — the rule in "
+        "translation): bit.ly/4wtr…"
+    )
+    add(t6, [("bit.ly/4wtr…", HEARING)])
+    add("The government has 7 days to file a status report. Expect an appeal to the D.C. Circuit.")
+    # a side branch: a correction to post 2, written after the thread went on
+    add(
+        "Correction: Ortega is an Obama appointee, not a Biden appointee. Sorry about that.",
+        parent=1,
+    )
+    t9 = "All filings so far, free on CourtListener: courtlistener.com/docket/6891…"
+    add(t9, [("courtlistener.com/docket/6891…", DOCKET)], parent=6)
+    # someone else's reply: in the conversation, not in the thread
+    reply = post(reader, "Thank you for posting the order itself!", reply_to=(thread[2], thread[0]))
+
+    reading_order = [0, 1, 7, 2, 3, 4, 5, 6, 8]
+    wait_for_posts(appview, [p.uri for p in thread] + [reply.uri])
+    return PostedThread(
+        url=web_url(thread[0].uri, reporter.handle),
+        uris=[thread[i].uri for i in reading_order],
+        others=[doj.uri, reply.uri],
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pds", required=True)
+    parser.add_argument("--appview", required=True)
+    parser.add_argument("--suffix", default="", help="appended to handles, to seed twice")
+    args = parser.parse_args()
+    thread = post_sample_thread(args.pds, args.appview, args.suffix)
+    print(thread.url)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
