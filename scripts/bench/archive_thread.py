@@ -86,11 +86,48 @@ def synthetic_threads(total: int, per_thread: int) -> list[Thread]:
                             display_text=f"example.com/{t}/…",
                         )
                     ],
-                    raw={"uri": uri, "record": {"text": text}},
+                    raw=_raw_post_view(uri, did, text, i),
                 )
             )
         threads.append(Thread(root_id=root, platform="bluesky", author_id=did, posts=posts))
     return threads
+
+
+def _raw_post_view(uri: str, did: str, text: str, i: int) -> dict[str, object]:
+    """About the size and shape of a real postView (~1 KB of JSON)."""
+    return {
+        "uri": uri,
+        "cid": f"bafyreib{i:052d}",
+        "author": {
+            "did": did,
+            "handle": "reporter.bsky.social",
+            "displayName": "A Court Reporter",
+            "avatar": f"https://cdn.bsky.app/img/avatar/plain/{did}/bafkrei{i:052d}@jpeg",
+            "labels": [],
+            "createdAt": "2023-05-01T12:00:00.000Z",
+        },
+        "record": {
+            "$type": "app.bsky.feed.post",
+            "text": text,
+            "createdAt": "2026-02-03T14:05:00.000Z",
+            "langs": ["en"],
+            "facets": [
+                {
+                    "index": {"byteStart": 10, "byteEnd": 40},
+                    "features": [
+                        {"$type": "app.bsky.richtext.facet#link", "uri": f"https://example.com/{i}"}
+                    ],
+                }
+            ],
+            "reply": {"parent": {"uri": uri, "cid": "bafy"}, "root": {"uri": uri, "cid": "bafy"}},
+        },
+        "replyCount": 1,
+        "repostCount": 3,
+        "likeCount": 12,
+        "quoteCount": 0,
+        "indexedAt": "2026-02-03T14:05:01.000Z",
+        "labels": [],
+    }
 
 
 def bench_store(total: int, per_thread: int) -> float:

@@ -190,3 +190,11 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot open the archive"):
         Store(path).save_thread(sample_thread(1))
     assert path.read_text().startswith("these are my notes")
+
+
+def test_raw_json_with_numbers_too_big_for_64_bits_is_kept(store: Store) -> None:
+    thread = sample_thread(1)
+    thread.posts[0].raw = {**(thread.posts[0].raw or {}), "likeCount": 2**70}
+    store.save_thread(thread)
+    raw = store.conn.execute("select json_extract(raw, '$.likeCount') from posts").fetchone()[0]
+    assert str(raw).startswith("1.18059162071741")  # SQLite reads it back as a real
