@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -63,7 +64,7 @@ def test_quotes_images_and_raw_json_are_kept(sample, threadbot) -> None:
     assert url.startswith("http://127.0.0.1:")
     created, raw = rows(threadbot.db, "select created_at, raw from posts where position = 1")[0]
     assert created.endswith("Z") and len(created) == len("2026-02-03T14:05:00.000Z")
-    assert '"$type": "app.bsky.feed.post"' in raw
+    assert json.loads(raw)["record"]["$type"] == "app.bsky.feed.post"
 
 
 def test_archiving_again_from_any_post_changes_nothing(sample, threadbot) -> None:
