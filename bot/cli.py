@@ -67,13 +67,15 @@ def settings_from(ctx: click.Context) -> Settings:
 
 @cli.command()
 @click.argument("urls", nargs=-1, required=True)
+@click.option("--no-links", is_flag=True, help="Save the threads only; resolve links later.")
 @click.pass_context
 @reports_errors
-def archive(ctx: click.Context, urls: tuple[str, ...]) -> None:
+def archive(ctx: click.Context, urls: tuple[str, ...], no_links: bool) -> None:
     """Archive the thread containing each post URL (bsky.app URL or at:// URI).
 
-    Prints one line per thread: number, author, posts, links and its page in Datasette.
-    Each thread is saved in one transaction: a failure leaves it as it was.
+    Prints one line per thread: number, author, posts, links and its page in Datasette,
+    then resolves the threads' links and archives what they point to. Each thread is saved
+    in one transaction: a failure leaves it as it was.
     """
     from bot.archive import archive_thread
     from bot.sources import parse_post_url
@@ -85,6 +87,7 @@ def archive(ctx: click.Context, urls: tuple[str, ...]) -> None:
     source = BlueskySource(settings.bluesky.service, timeout=settings.bluesky.timeout)
     store = Store(settings.db)
     failures: list[ThreadbotError] = []
+    archived: list[int] = []
     try:
         for ref in refs:
             try:
@@ -96,16 +99,62 @@ def archive(ctx: click.Context, urls: tuple[str, ...]) -> None:
                 failures.append(e)
                 continue
             s = result.saved
+            archived.append(s.id)
             gaps = f", {s.gap_count} gaps" if s.gap_count else ""
             click.echo(
                 f"thread {s.id}: @{s.author_handle}, {s.post_count} posts{gaps}, "
                 f"{s.link_count} links, {result.page_url}"
             )
+        if archived and not no_links:
+            _resolve(settings, store, thread_ids=archived)
     finally:
         source.close()
         store.close()
     if failures:
         sys.exit(max(e.exit_code for e in failures))
+
+
+@cli.command()
+@click.option("--limit", type=click.IntRange(1), help="Resolve at most this many links.")
+@click.pass_context
+@reports_errors
+def resolve(ctx: click.Context, limit: int | None) -> None:
+    """Resolve due links: new ones, and failed ones whose retry time has come."""
+    from bot.store import Store
+
+    settings = settings_from(ctx)
+    store = Store(settings.db)
+    try:
+        _resolve(settings, store, limit=limit)
+    finally:
+        store.close()
+
+
+def _resolve(settings: Settings, store: Any, **which: Any) -> None:
+    """Run the link stage; a progress bar on a terminal; one summary line."""
+    import asyncio
+
+    from bot.links.resolve import resolve_due_links
+
+    bar = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=0, label="links", file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+    try:
+        summary = asyncio.run(resolve_due_links(store, settings, progress=progress, **which))
+    finally:
+        if bar is not None:
+            bar.render_finish()
+    if summary.total:
+        click.echo(
+            f"links: {summary.ok} resolved, {summary.documents} documents archived, "
+            f"{summary.failed} failed, {summary.blocked} blocked"
+        )
 
 
 @cli.command()

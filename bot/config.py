@@ -40,6 +40,9 @@ class XSettings:
 class CourtListenerSettings:
     api_base: str = "https://www.courtlistener.com/api/rest/v4"
     token: str = ""  # secret
+    # where RECAP files and docket pages live; a mirror or the sandbox can stand in
+    storage_base: str = "https://storage.courtlistener.com"
+    web_base: str = "https://www.courtlistener.com"
 
 
 @dataclass(frozen=True)

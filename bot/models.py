@@ -97,3 +97,62 @@ class Thread:
     @property
     def links(self) -> list[Link]:
         return [link for p in self.posts for link in p.links]
+
+
+# --- the link stage ------------------------------------------------------------------
+
+LinkStatus = Literal["pending", "ok", "failed", "blocked"]
+
+
+@dataclass(frozen=True)
+class Docket:
+    """A case on CourtListener, known from a URL's parts and, with a token, from its API."""
+
+    court_id: str  # as in RECAP paths: dcd, cand, ca9
+    court: str = ""  # the court's name
+    pacer_case_id: str | None = None
+    courtlistener_id: int | None = None
+    case_name: str = ""
+    docket_number: str = ""
+    assigned_to: str = ""  # the judge
+    date_filed: str | None = None
+    url: str = ""  # the docket's page on CourtListener
+
+
+@dataclass(frozen=True)
+class Document:
+    """A copy of what a link points to: the bytes and what we read from them."""
+
+    url: str  # the final URL it was fetched from
+    kind: str  # courtlistener_document, pdf, article, courtlistener_docket, …
+    content_type: str
+    content: bytes
+    sha256: str
+    title: str = ""
+    text: str = ""
+    author: str = ""
+    published_at: str | None = None
+    site_name: str = ""
+    page_count: int | None = None
+    description: str = ""
+    court_id: str = ""
+    court: str = ""
+    document_number: int | None = None
+    attachment_number: int | None = None
+
+
+@dataclass(frozen=True)
+class LinkResolution:
+    """What resolving one link found, ready to be saved in one transaction."""
+
+    status: LinkStatus
+    canonical_url: str = ""
+    resolved_url: str = ""
+    redirects: tuple[str, ...] = ()
+    http_status: int | None = None
+    content_type: str = ""
+    kind: str = ""
+    error: str | None = None
+    retry_at: str | None = None  # when to try a failed link again; None: never
+    document: Document | None = None
+    docket: Docket | None = None

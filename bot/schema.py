@@ -199,7 +199,77 @@ def _v1_core(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_core]
+def _add_columns(db: sqlite_utils.Database, table: str, columns: dict[str, type]) -> None:
+    existing = db[table].columns_dict
+    for name, kind in columns.items():
+        if name not in existing:
+            db[table].add_column(name, kind)
+
+
+def _v2_link_stage(db: sqlite_utils.Database) -> None:
+    """Links resolved to their final URL; documents with their metadata; dockets."""
+    _add_columns(
+        db,
+        "links",
+        {
+            "canonical_url": str,  # without tracking parameters, lowercase host
+            "redirects": str,  # JSON list of the URLs visited after the first
+            "http_status": int,
+            "content_type": str,
+            "attempts": int,
+            "next_attempt_at": str,  # when a failed link is tried again
+            "resolved_at": str,
+            "document_id": int,  # the version of the document this link pointed to
+            "docket_id": int,
+        },
+    )
+    db["dockets"].create(
+        {
+            "id": int,
+            "courtlistener_id": int,
+            "court_id": str,  # as in PACER/RECAP paths: dcd, cand, ca9
+            "court": str,  # the court's name
+            "pacer_case_id": str,
+            "case_name": str,
+            "docket_number": str,
+            "assigned_to": str,  # the judge
+            "date_filed": str,
+            "url": str,  # the docket on CourtListener
+            "fetched_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    _add_columns(
+        db,
+        "documents",
+        {
+            "content_type": str,
+            "size": int,
+            "author": str,
+            "published_at": str,
+            "site_name": str,
+            "page_count": int,
+            "description": str,
+            "docket_id": int,
+            "court_id": str,
+            "document_number": int,
+            "attachment_number": int,
+        },
+    )
+    for table, columns, unique in [
+        ("links", ["status", "next_attempt_at"], False),
+        ("links", ["canonical_url"], False),
+        ("documents", ["url", "sha256"], True),
+        ("documents", ["docket_id"], False),
+        ("dockets", ["court_id", "pacer_case_id"], True),
+        ("dockets", ["courtlistener_id"], True),
+    ]:
+        db[table].create_index(columns, unique=unique, if_not_exists=True)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_core, _v2_link_stage]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

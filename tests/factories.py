@@ -104,3 +104,25 @@ def sample_thread(count: int = 5, edit: dict[int, str] | None = None) -> Thread:
         )
     parts = parse_thread_view(chain_view(views))
     return reconstruct(parts.posts.values(), root)
+
+
+def thread_linking(urls: list[str], name: str = "links") -> Thread:
+    """A one-author thread with one post per URL, each a link facet over a shortened display."""
+    root = uri(REPORTER, f"{name}1")
+    views = []
+    for i, url in enumerate(urls, start=1):
+        display = url.split("://", 1)[-1][:24] + "…"
+        text = f"Post {i}: read it here {display}"
+        views.append(
+            post_view(
+                REPORTER,
+                f"{name}{i}",
+                text,
+                minute=i,
+                parent=uri(REPORTER, f"{name}{i - 1}") if i > 1 else None,
+                root=root if i > 1 else None,
+                facets=[link_facet(text, display, url)],
+            )
+        )
+    parts = parse_thread_view(chain_view(views))
+    return reconstruct(parts.posts.values(), root)

@@ -111,20 +111,26 @@ def tiny_png(width: int = 64, height: int = 40) -> bytes:
     )
 
 
-ORDER_PDF = (
-    "https://storage.courtlistener.com/recap/gov.uscourts.dcd.287331/"
-    "gov.uscourts.dcd.287331.42.0.pdf"
-)
-DOCKET = (
-    "https://www.courtlistener.com/docket/68912345/"
-    "tri-county-water-authority-v-department-of-agriculture/"
-)
-STORY = "https://www.politico.com/news/2026/02/03/rural-water-grants-injunction-00412345"
-HEARING = "https://bit.ly/4wtrHrg"
+# Where the sample thread's links go: real-looking addresses by default; the sandbox's
+# loopback sites (scripts/sandbox/web.py) when the link stage is to find something there.
+REAL_LINKS = {
+    "order": "https://storage.courtlistener.com/recap/gov.uscourts.dcd.287331/"
+    "gov.uscourts.dcd.287331.42.0.pdf",
+    "docket": "https://www.courtlistener.com/docket/68912345/"
+    "tri-county-water-authority-v-department-of-agriculture/",
+    "story": "https://www.politico.com/news/2026/02/03/rural-water-grants-injunction-00412345",
+    "short": "https://bit.ly/4wtrHrg",
+}
 
 
-def post_sample_thread(pds: str, appview: str, suffix: str = "") -> PostedThread:
-    """The sample thread: 9 posts by a (fictional) court reporter, with every link shape."""
+def post_sample_thread(
+    pds: str, appview: str, suffix: str = "", links: dict[str, str] | None = None
+) -> PostedThread:
+    """The sample thread: 9 posts by a (fictional) court reporter, with every link shape.
+
+    `links` maps order, docket, story and short to the URLs to post (default REAL_LINKS).
+    """
+    links = {**REAL_LINKS, **(links or {})}
     reporter = make_author(pds, appview, f"dana-whitlock{suffix}.test")
     colleague = make_author(pds, appview, f"sam-okafor{suffix}.test")
     reader = make_author(pds, appview, f"river-reader{suffix}.test")
@@ -153,13 +159,13 @@ def post_sample_thread(pds: str, appview: str, suffix: str = "") -> PostedThread
         "NEW: Judge Marisol Ortega has blocked the Agriculture Department's rule ending the "
         "Rural Water Grant program. 🧵⚖️ Order: storage.courtlistener.com/recap/gov.usco…"
     )
-    add(t1, [("storage.courtlistener.com/recap/gov.usco…", ORDER_PDF)])
+    add(t1, [("storage.courtlistener.com/recap/gov.usco…", links["order"])])
     t2 = (
         "Ortega, a Biden appointee, granted a preliminary injunction in Tri-County Water "
         "Authority v. Department of Agriculture, No. 1:26-cv-00412 (D.D.C.). "
         "Docket: courtlistener.com/docket/6891…"
     )
-    add(t2, [("courtlistener.com/docket/6891…", DOCKET)])
+    add(t2, [("courtlistener.com/docket/6891…", links["docket"])])
     image = reporter.client.upload_blob(tiny_png()).blob
     add(
         "Key passage, p. 31: “The APA does not let an agency pull the rug out from under "
@@ -182,10 +188,10 @@ def post_sample_thread(pds: str, appview: str, suffix: str = "") -> PostedThread
     t5 = "My story, with reaction from the towns: politico.com/news/2026/02/0…"
     add(
         t5,
-        [("politico.com/news/2026/02/0…", STORY)],
+        [("politico.com/news/2026/02/0…", links["story"])],
         embed=models.AppBskyEmbedExternal.Main(
             external=models.AppBskyEmbedExternal.External(
-                uri=STORY,
+                uri=links["story"],
                 title="Judge blocks USDA from ending rural water grants",
                 description="A federal judge in Washington said the department ignored "
                 "what 400 small towns had built on the program.",
@@ -196,7 +202,7 @@ def post_sample_thread(pds: str, appview: str, suffix: str = "") -> PostedThread
         "Background: my notes from last month's hearing (ルール, 규칙 — the rule in "
         "translation): bit.ly/4wtr…"
     )
-    add(t6, [("bit.ly/4wtr…", HEARING)])
+    add(t6, [("bit.ly/4wtr…", links["short"])])
     add("The government has 7 days to file a status report. Expect an appeal to the D.C. Circuit.")
     # a side branch: a correction to post 2, written after the thread went on
     add(
@@ -204,7 +210,7 @@ def post_sample_thread(pds: str, appview: str, suffix: str = "") -> PostedThread
         parent=1,
     )
     t9 = "All filings so far, free on CourtListener: courtlistener.com/docket/6891…"
-    add(t9, [("courtlistener.com/docket/6891…", DOCKET)], parent=6)
+    add(t9, [("courtlistener.com/docket/6891…", links["docket"])], parent=6)
     # someone else's reply: in the conversation, not in the thread
     reply = post(reader, "Thank you for posting the order itself!", reply_to=(thread[2], thread[0]))
 

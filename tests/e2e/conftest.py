@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT / "scripts" / "sandbox"))
 
 from network import LocalNetwork, SandboxError  # noqa: E402
 from seed import PostedThread, post_sample_thread  # noqa: E402
+from web import SandboxWeb  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +38,16 @@ def network() -> Iterator[LocalNetwork]:
 
 
 @pytest.fixture(scope="session")
-def sample(network: LocalNetwork) -> PostedThread:
-    return post_sample_thread(network.pds, network.appview, suffix="-e2e")
+def web() -> Iterator[SandboxWeb]:
+    """The loopback CourtListener, news site and shortener the sample thread links to."""
+    with SandboxWeb() as sites:
+        yield sites
+
+
+@pytest.fixture(scope="session")
+def sample(network: LocalNetwork, web: SandboxWeb) -> PostedThread:
+    links = {name: web.url(name) for name in ("order", "docket", "story", "short")}
+    return post_sample_thread(network.pds, network.appview, suffix="-e2e", links=links)
 
 
 @dataclass
@@ -49,10 +58,12 @@ class Run:
 
 
 @pytest.fixture
-def threadbot(network: LocalNetwork, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Run the real command line against the local network and an archive in tmp_path."""
+def threadbot(network: LocalNetwork, web: SandboxWeb, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run the real command line against the local network, the loopback sites and an
+    archive in tmp_path."""
     env = {
         **os.environ,
+        **web.threadbot_env(),
         "THREADBOT_BLUESKY_SERVICE": network.appview,
         "THREADBOT_DB": str(tmp_path / "archive.db"),
         "THREADBOT_PUBLIC_URL": "http://archive.example",

@@ -1,0 +1,1 @@
+"""Documents a link points to: turning fetched bytes into text and metadata."""

@@ -1,0 +1,1 @@
+"""The link stage: canonical form, classification, fetching, CourtListener."""

@@ -1,0 +1,209 @@
+"""The link stage's rows: which links are due, and saving what resolving one found.
+
+Every resolution is saved in one transaction: the link row, the document and its bytes,
+the docket. A crash leaves the link as it was (still due), never a half-written document.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import orjson
+
+from bot.models import Docket, Document, LinkResolution
+from bot.store import Store, utc_now
+
+
+@dataclass(frozen=True)
+class DueLink:
+    id: int
+    url: str
+    attempts: int
+
+
+def due_links(
+    store: Store,
+    now: str | None = None,
+    limit: int | None = None,
+    thread_ids: list[int] | None = None,
+) -> list[DueLink]:
+    """Links never resolved, and failed ones whose next attempt is due, oldest first;
+    only those of `thread_ids` if given."""
+    if not store.path.exists():
+        return []
+    in_threads = ""
+    params: list[object] = [now or utc_now()]
+    if thread_ids is not None:
+        in_threads = (
+            "and post_id in (select id from posts where thread_id in "
+            f"({','.join('?' * len(thread_ids))}))"
+        )
+        params += thread_ids
+    rows = store.conn.execute(
+        f"""
+        select id, url, coalesce(attempts, 0) from links
+        where (status = 'pending'
+               or (status = 'failed' and next_attempt_at is not null and next_attempt_at <= ?))
+          {in_threads}
+        order by id
+        limit ?
+        """,
+        [*params, -1 if limit is None else limit],
+    ).fetchall()
+    return [DueLink(id=r[0], url=r[1], attempts=r[2]) for r in rows]
+
+
+def known_resolution(store: Store, canonical_url: str) -> int | None:
+    """A link to the same URL already resolved and archived: its id, to copy instead of
+    fetching the same thing again."""
+    row = store.conn.execute(
+        "select id from links where canonical_url = ? and status = 'ok' order by id desc limit 1",
+        [canonical_url],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def copy_resolution(store: Store, link_id: int, source_id: int) -> None:
+    now = utc_now()
+    with store.transaction() as conn:
+        conn.execute(
+            """
+            update links set (canonical_url, resolved_url, redirects, http_status, content_type,
+                              kind, status, error, document_id, docket_id) =
+              (select canonical_url, resolved_url, redirects, http_status, content_type,
+                      kind, status, error, document_id, docket_id from links where id = ?),
+              attempts = coalesce(attempts, 0) + 1, next_attempt_at = null,
+              resolved_at = ?, updated_at = ?
+            where id = ?
+            """,
+            [source_id, now, now, link_id],
+        )
+
+
+def save_resolution(store: Store, link_id: int, resolution: LinkResolution) -> None:
+    now = utc_now()
+    with store.transaction() as conn:
+        docket_id = _save_docket(conn, resolution.docket, now) if resolution.docket else None
+        document_id = (
+            _save_document(conn, resolution.document, docket_id, now)
+            if resolution.document
+            else None
+        )
+        conn.execute(
+            """
+            update links set canonical_url = ?, resolved_url = ?, redirects = ?,
+                   http_status = ?, content_type = ?, kind = ?, status = ?, error = ?,
+                   attempts = coalesce(attempts, 0) + 1, next_attempt_at = ?,
+                   resolved_at = ?, updated_at = ?, document_id = ?, docket_id = ?
+            where id = ?
+            """,
+            [
+                resolution.canonical_url,
+                resolution.resolved_url or None,
+                orjson.dumps(list(resolution.redirects)).decode(),
+                resolution.http_status,
+                resolution.content_type or None,
+                resolution.kind or None,
+                resolution.status,
+                resolution.error,
+                resolution.retry_at,
+                now,
+                now,
+                document_id,
+                docket_id,
+                link_id,
+            ],
+        )
+
+
+def _save_docket(conn: sqlite3.Connection, docket: Docket, now: str) -> int:
+    """Find the case by CourtListener id or by court and PACER case id; fill in what we learn."""
+    row = None
+    if docket.courtlistener_id is not None:
+        row = conn.execute(
+            "select id from dockets where courtlistener_id = ?", [docket.courtlistener_id]
+        ).fetchone()
+    if row is None and docket.pacer_case_id:
+        row = conn.execute(
+            "select id from dockets where court_id = ? and pacer_case_id = ?",
+            [docket.court_id, docket.pacer_case_id],
+        ).fetchone()
+    values = {
+        "courtlistener_id": docket.courtlistener_id,
+        "court_id": docket.court_id or None,
+        "court": docket.court or None,
+        "pacer_case_id": docket.pacer_case_id,
+        "case_name": docket.case_name or None,
+        "docket_number": docket.docket_number or None,
+        "assigned_to": docket.assigned_to or None,
+        "date_filed": docket.date_filed,
+        "url": docket.url or None,
+    }
+    if row is None:
+        columns = ", ".join(values)
+        marks = ", ".join("?" * len(values))
+        cursor = conn.execute(
+            f"insert into dockets ({columns}, fetched_at, updated_at) values ({marks}, ?, ?)",
+            [*values.values(), now, now],
+        )
+        return int(cursor.lastrowid or 0)
+    # what we knew stays unless we learned better
+    sets = ", ".join(f"{k} = coalesce(?, {k})" for k in values)
+    conn.execute(
+        f"update dockets set {sets}, updated_at = ? where id = ?", [*values.values(), now, row[0]]
+    )
+    return int(row[0])
+
+
+def _save_document(
+    conn: sqlite3.Connection, document: Document, docket_id: int | None, now: str
+) -> int:
+    """Bytes once per sha256; a new documents row only when the content at a URL changed."""
+    conn.execute(
+        """
+        insert into blobs (sha256, size, content_type, content, first_seen_at)
+        values (?, ?, ?, ?, ?) on conflict (sha256) do nothing
+        """,
+        [document.sha256, len(document.content), document.content_type, document.content, now],
+    )
+    row = conn.execute(
+        "select id from documents where url = ? and sha256 = ?", [document.url, document.sha256]
+    ).fetchone()
+    if row is not None:
+        return int(row[0])
+    cursor = conn.execute(
+        """
+        insert into documents (kind, url, title, text, sha256, court, case_name, docket_number,
+                               fetched_at, content_type, size, author, published_at,
+                               site_name, page_count, description, docket_id, court_id,
+                               document_number, attachment_number)
+        values (?, ?, ?, ?, ?, ?,
+                (select case_name from dockets where id = ?),
+                (select docket_number from dockets where id = ?),
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+            document.kind,
+            document.url,
+            document.title,
+            document.text,
+            document.sha256,
+            document.court or None,
+            docket_id,
+            docket_id,
+            now,
+            document.content_type,
+            len(document.content),
+            document.author or None,
+            document.published_at,
+            document.site_name or None,
+            document.page_count,
+            document.description or None,
+            docket_id,
+            document.court_id or None,
+            document.document_number,
+            document.attachment_number,
+        ],
+    )
+    return int(cursor.lastrowid or 0)

@@ -1,0 +1,129 @@
+"""The link stage against loopback sites: what ends up in links, documents, blobs, dockets."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from factories import thread_linking
+
+from bot.config import Settings, load_settings
+from bot.links.resolve import resolve_due_links
+from bot.store import Store
+from bot.store_links import due_links
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts" / "sandbox"))
+from web import SandboxWeb
+
+
+@pytest.fixture(scope="module")
+def web():  # type: ignore[no-untyped-def]
+    with SandboxWeb() as sites:
+        yield sites
+
+
+def settings_for(web: SandboxWeb, token: bool = True, **fetch: object) -> Settings:
+    env = web.threadbot_env()
+    if not token:
+        env.pop("THREADBOT_COURTLISTENER_TOKEN")
+    settings = load_settings(environ=env)
+    return replace(settings, fetch=replace(settings.fetch, **fetch)) if fetch else settings
+
+
+def archive(store: Store, settings: Settings, urls: list[str], name: str = "links"):  # type: ignore[no-untyped-def]
+    store.save_thread(thread_linking(urls, name))
+    return asyncio.run(resolve_due_links(store, settings))
+
+
+def links(store: Store) -> list[tuple]:
+    return store.conn.execute(
+        "select url, status, kind, resolved_url, error from links order by id"
+    ).fetchall()
+
+
+@pytest.fixture
+def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    s = Store(tmp_path / "archive.db")
+    yield s
+    s.close()
+
+
+def test_every_kind_is_archived(store: Store, web: SandboxWeb) -> None:
+    urls = [web.url(n) for n in ("order", "exhibit", "docket", "story", "short")]
+    summary = archive(store, settings_for(web), urls)
+    assert (summary.ok, summary.failed, summary.blocked) == (5, 0, 0)
+    kinds = [row[2] for row in links(store)]
+    assert kinds == [
+        "courtlistener_document",
+        "courtlistener_document",
+        "courtlistener_docket",
+        "article",
+        "article",
+    ]
+    docs = store.conn.execute(
+        "select kind, attachment_number, document_number, court_id from documents "
+        "where kind = 'courtlistener_document' order by attachment_number"
+    ).fetchall()
+    assert docs == [
+        ("courtlistener_document", 0, 42, "dcd"),
+        ("courtlistener_document", 1, 42, "dcd"),
+    ]
+    # one case, found from the storage path and from the docket page alike
+    assert store.conn.execute(
+        "select courtlistener_id, pacer_case_id, case_name from dockets"
+    ).fetchall() == [
+        (68912345, "287331", "Tri-County Water Authority v. Department of Agriculture")
+    ]
+
+
+def test_without_a_token_the_pdf_and_parsed_fields_are_still_archived(
+    store: Store, web: SandboxWeb
+) -> None:
+    before = len(web.requests)
+    archive(store, settings_for(web, token=False), [web.url("order")])
+    assert not [p for p in web.requests[before:] if p.startswith("/api/")]
+    doc = store.conn.execute(
+        "select d.court, d.page_count, k.pacer_case_id, k.case_name, d.text "
+        "from documents d join dockets k on k.id = d.docket_id"
+    ).fetchone()
+    assert "District of Columbia" in doc[0]  # from courts-db, no API needed
+    assert doc[1:4] == (3, "287331", None)
+    assert "SO ORDERED" in doc[4]
+
+
+def test_the_same_document_linked_twice_is_stored_once(store: Store, web: SandboxWeb) -> None:
+    archive(store, settings_for(web), [web.url("order"), web.url("order") + "?utm_source=x"])
+    archive(store, settings_for(web), [web.url("order")], name="again")
+    assert store.conn.execute("select count(*) from blobs").fetchone()[0] == 1
+    assert store.conn.execute("select count(*) from documents").fetchone()[0] == 1
+    assert {row[1] for row in links(store)} == {"ok"}
+
+
+def test_failures_are_recorded_with_a_clear_error(store: Store, web: SandboxWeb) -> None:
+    missing = web.base + "/storage/recap/gov.uscourts.dcd.1/gov.uscourts.dcd.1.1.0.pdf"
+    html_as_pdf = web.base + "/storage/recap/gov.uscourts.dcd.2/gov.uscourts.dcd.2.1.0.pdf"
+    web.handler.documents[html_as_pdf.removeprefix(web.base)] = (
+        "application/pdf",
+        b"<!DOCTYPE html><html><body>Sign in to view this document</body></html>",
+    )
+    summary = archive(store, settings_for(web), [missing, web.base + "/s/loop", html_as_pdf])
+    assert (summary.ok, summary.failed) == (0, 3)
+    rows = links(store)
+    assert [r[1] for r in rows] == ["failed", "failed", "failed"]
+    assert "404" in rows[0][4]
+    assert "redirect" in rows[1][4]
+    assert "expected a PDF" in rows[2][4]
+    assert store.conn.execute("select count(*) from documents").fetchone()[0] == 0
+    # none of these will get better by waiting: nothing is due again
+    assert due_links(store, now="9999") == []
+
+
+def test_loopback_is_blocked_unless_allowed(store: Store, web: SandboxWeb) -> None:
+    settings = settings_for(web, allow_private_addresses=False)
+    summary = archive(store, settings, [web.url("story")])
+    assert summary.blocked == 1
+    status, error = store.conn.execute("select status, error from links").fetchone()
+    assert status == "blocked" and "127.0.0.1" in error
