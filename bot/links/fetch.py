@@ -206,6 +206,20 @@ class Fetcher:
         self._hosts = _HostGate(self.per_host_connections, self.per_host_delay, self._sleep)
         backend = _WireCountingBackend(GuardedNetworkBackend(self.guard, self.resolver))
         self._direct = self._client(_GuardedTransport(backend, self._ssl_context, self._limits()))
+        if self.settings.proxy:
+            proxies, where = {self.settings.proxy}, "fetch.proxy"
+        else:
+            proxies = {url for scheme, url in self._env_proxies.items() if scheme != "no"}
+            where = "a proxy environment variable"
+        for proxy in proxies:
+            try:
+                transport = httpx.AsyncHTTPTransport(
+                    verify=self._ssl_context, limits=self._limits(), proxy=proxy, trust_env=False
+                )
+            except (ImportError, ValueError, httpx.InvalidURL) as e:
+                await self.__aexit__()
+                raise ConfigError(f"{where} names a proxy that cannot be used: {e}") from None
+            self._proxied[proxy] = self._client(transport)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -348,7 +362,11 @@ class Fetcher:
                 reason = getattr(tls, "verify_message", None) or tls.reason or str(tls)
                 raise _Failed(f"secure connection to {host} failed: {reason}") from None
             raise _Transient(f"could not connect to {host}: {_reason(e)}") from None
-        except (httpx.NetworkError, httpx.RemoteProtocolError) as e:
+        except httpx.RemoteProtocolError as e:
+            if "disconnected" in str(e):  # typically a kept-alive connection closed under us
+                raise _Transient(f"{host} closed the connection without answering") from None
+            raise _Failed(f"{host} sent a malformed response: {e}") from None
+        except httpx.NetworkError as e:
             raise _Transient(f"the connection to {host} failed: {_reason(e)}") from None
         except httpx.HTTPError as e:
             raise _Failed(f"request to {host} failed: {_reason(e)}") from None
@@ -389,12 +407,6 @@ class Fetcher:
         port = target.port or (443 if target.scheme == "https" else 80)
         with contextlib.suppress(NameNotResolved, httpcore.ConnectError, httpcore.ConnectTimeout):
             await self.guard.vetted_addresses(host, port, self.resolver, self.settings.timeout)
-        if proxy not in self._proxied:
-            self._proxied[proxy] = self._client(
-                httpx.AsyncHTTPTransport(
-                    verify=self._ssl_context, limits=self._limits(), proxy=proxy, trust_env=False
-                )
-            )
         return self._proxied[proxy]
 
     def _proxy_for(self, target: httpx.URL) -> str | None:

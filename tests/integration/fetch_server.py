@@ -160,8 +160,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def route_lie(self, rest: str, query: dict[str, str]) -> None:
         head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n"
-        if rest == "short":  # declares 10, sends 20
-            self.raw(head.format(10).encode() + b"0123456789" + b"ABCDEFGHIJ")
+        if rest == "short":  # declares 10, sends 20, and keeps the connection open
+            self.wfile.write(head.format(10).encode() + b"0123456789" + b"ABCDEFGHIJ")
         else:  # declares 100, sends 50
             self.raw(head.format(100).encode() + b"x" * 50)
 

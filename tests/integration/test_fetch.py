@@ -231,9 +231,15 @@ def test_unknown_host_is_not_retried() -> None:
 
 
 def test_body_longer_than_its_content_length(server: FetchTestServer) -> None:
-    result = fetch(server.url("/lie/short"))
-    assert result.outcome == "failed" and result.body is None and result.status == 200
-    assert result.error == "the server sent 10 bytes more than its Content-Length of 10"
+    async def go() -> list[FetchResult]:
+        async with Fetcher(OPEN, trust_env=False, max_connections=1) as fetcher:
+            return [await fetcher.fetch(server.url(p)) for p in ("/lie/short", "/page")]
+
+    lie, after = asyncio.run(go())
+    assert lie.outcome == "failed" and lie.body is None and lie.status == 200
+    assert lie.error == "the server sent 10 bytes more than its Content-Length of 10"
+    # the extra bytes are not taken for the start of the next response on that connection
+    assert after.outcome == "ok" and after.body == PAGE and after.attempts == 1
 
 
 def test_body_shorter_than_its_content_length(server: FetchTestServer) -> None:
