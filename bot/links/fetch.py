@@ -252,7 +252,8 @@ class Fetcher:
             result.error = str(e)
             return result
         result.final_url = str(target)
-        request_headers = {"Accept": accept or "*/*", **(headers or {})}
+        request_headers = httpx.Headers({"Accept": accept or "*/*"})
+        request_headers.update(headers or {})
         origin = _origin(target)
         cookies = httpx.Cookies()  # this fetch's own: a login-wall redirect sets then reads one
         visited: dict[str, int] = {}  # URL -> cookies set before it was requested
@@ -279,10 +280,8 @@ class Fetcher:
             if len(result.redirects) >= self.max_redirects:
                 return _finish(result, hop, f"more than {self.max_redirects} redirects")
             if _origin(following) != origin:
-                request_headers = {
-                    k: v for k, v in request_headers.items()
-                    if k.lower() not in _ORIGIN_BOUND_HEADERS
-                }  # fmt: skip
+                for name in _ORIGIN_BOUND_HEADERS:
+                    request_headers.pop(name, None)
                 origin = _origin(following)
             target = following
             result.redirects.append(str(target))
@@ -293,7 +292,7 @@ class Fetcher:
         target: httpx.URL,
         result: FetchResult,
         want_body: bool,
-        headers: dict[str, str],
+        headers: httpx.Headers,
         cookies: httpx.Cookies,
     ) -> _Hop | None:
         """One hop, retried when the failure may pass; None once `result` says why it failed."""
@@ -337,7 +336,7 @@ class Fetcher:
             retry += 1
 
     async def _request(
-        self, target: httpx.URL, want_body: bool, headers: dict[str, str], cookies: httpx.Cookies
+        self, target: httpx.URL, want_body: bool, headers: httpx.Headers, cookies: httpx.Cookies
     ) -> _Hop:
         """Send one request and read its response; errors become _Refused/_Failed/_Transient."""
         host = target.raw_host.decode("ascii")
@@ -376,7 +375,7 @@ class Fetcher:
         client: httpx.AsyncClient,
         target: httpx.URL,
         want_body: bool,
-        headers: dict[str, str],
+        headers: httpx.Headers,
         cookies: httpx.Cookies,
     ) -> _Hop:
         request = client.build_request("GET", target, headers=headers)

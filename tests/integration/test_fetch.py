@@ -14,9 +14,10 @@ from email.utils import format_datetime
 from typing import Any
 
 import pytest
-from fetch_server import PAGE, FetchTestServer
+from fetch_server import PAGE, FetchTestServer, self_signed_certificate
 
 from bot.config import FetchSettings
+from bot.errors import ConfigError
 from bot.links.fetch import Fetcher, FetchResult, parse_retry_after
 from bot.links.guard import AddressGuard, address_refusal, parse_ip_literal
 
@@ -479,6 +480,31 @@ def test_guard_allow_list_and_private_setting() -> None:
 )
 def test_ip_literals_in_every_spelling(host: str, address: str | None) -> None:
     assert parse_ip_literal(host) == address
+
+
+# --- TLS -------------------------------------------------------------------------------
+
+
+def test_tls_checks_the_name_while_connecting_to_the_vetted_address(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cert, key = self_signed_certificate(tmp_path, "public.example")
+    with FetchTestServer(tls=(cert, key)) as tls_server:
+        url = tls_server.url("/echo-host", host="public.example")
+        options: dict[str, Any] = {"allow_networks": ["127.0.0.1/32"], "retries": 0}
+        trusted = FetchSettings(allow_private_addresses=False, ca_bundle=str(cert))
+        result = fetch(url, trusted, **options)
+        assert result.outcome == "ok", result.error
+        assert result.body == f"public.example:{tls_server.port}".encode()
+
+        untrusted = fetch(url, GUARDED, **options)
+        assert untrusted.outcome == "failed" and untrusted.attempts == 1
+        assert untrusted.error is not None
+        assert untrusted.error.startswith("secure connection to public.example failed: ")
+        assert "certificate" in untrusted.error
+
+
+def test_missing_ca_bundle_is_a_configuration_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ConfigError, match=r"fetch\.ca_bundle names a file that does not exist"):
+        Fetcher(FetchSettings(ca_bundle=str(tmp_path / "missing.pem")))
 
 
 # --- politeness and proxies -------------------------------------------------------------

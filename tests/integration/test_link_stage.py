@@ -127,3 +127,31 @@ def test_loopback_is_blocked_unless_allowed(store: Store, web: SandboxWeb) -> No
     assert summary.blocked == 1
     status, error = store.conn.execute("select status, error from links").fetchone()
     assert status == "blocked" and "127.0.0.1" in error
+
+
+def test_ten_thousand_links_in_one_post_are_kept_and_fetched_once(
+    store: Store, web: SandboxWeb
+) -> None:
+    from factories import REPORTER, link_facet, post_view, uri
+
+    from bot.sources.bluesky_records import parse_post_view
+    from bot.threads import reconstruct
+
+    url = web.url("story")
+    display = "example.news/…"
+    text = " ".join([display] * 10_000)
+    facet = link_facet(display, display, url)
+    step = len(display.encode()) + 1
+    facets = [
+        {**facet, "index": {"byteStart": i * step, "byteEnd": i * step + step - 1}}
+        for i in range(10_000)
+    ]
+    post = parse_post_view(post_view(REPORTER, "many", text, minute=1, facets=facets))
+    store.save_thread(reconstruct([post], uri(REPORTER, "many")))
+    assert store.conn.execute("select count(*) from links").fetchone()[0] == 10_000
+
+    before = len(web.requests)
+    summary = asyncio.run(resolve_due_links(store, settings_for(web)))
+    assert (summary.ok, summary.documents) == (10_000, 1)
+    assert len(web.requests) - before == 1  # one fetch, whatever the number of links
+    assert store.conn.execute("select count(distinct document_id) from links").fetchone()[0] == 1
