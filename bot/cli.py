@@ -116,16 +116,31 @@ def archive(ctx: click.Context, urls: tuple[str, ...], no_links: bool) -> None:
 
 @cli.command()
 @click.option("--limit", type=click.IntRange(1), help="Resolve at most this many links.")
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Also ask again for every archived document; keep a new version where it changed.",
+)
 @click.pass_context
 @reports_errors
-def resolve(ctx: click.Context, limit: int | None) -> None:
+def resolve(ctx: click.Context, limit: int | None, refresh: bool) -> None:
     """Resolve due links: new ones, and failed ones whose retry time has come."""
+    import asyncio
+
+    from bot.links.resolve import refresh_documents
     from bot.store import Store
 
     settings = settings_from(ctx)
     store = Store(settings.db)
     try:
         _resolve(settings, store, limit=limit)
+        if refresh:
+            summary = asyncio.run(refresh_documents(store, settings, limit=limit))
+            click.echo(
+                f"documents: {summary.changed} changed (new version kept), "
+                f"{summary.unchanged} unchanged, {summary.failed} could not be fetched "
+                "(archived copy kept)"
+            )
     finally:
         store.close()
 

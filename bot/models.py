@@ -139,6 +139,8 @@ class Document:
     court: str = ""
     document_number: int | None = None
     attachment_number: int | None = None
+    etag: str = ""  # the server's validators, to ask later whether it changed
+    last_modified: str = ""
 
 
 @dataclass(frozen=True)

@@ -256,6 +256,8 @@ def _v2_link_stage(db: sqlite_utils.Database) -> None:
             "court_id": str,
             "document_number": int,
             "attachment_number": int,
+            "etag": str,  # validators for asking later whether the content changed
+            "last_modified": str,
         },
     )
     for table, columns, unique in [

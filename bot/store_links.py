@@ -177,11 +177,11 @@ def _save_document(
         insert into documents (kind, url, title, text, sha256, court, case_name, docket_number,
                                fetched_at, content_type, size, author, published_at,
                                site_name, page_count, description, docket_id, court_id,
-                               document_number, attachment_number)
+                               document_number, attachment_number, etag, last_modified)
         values (?, ?, ?, ?, ?, ?,
                 (select case_name from dockets where id = ?),
                 (select docket_number from dockets where id = ?),
-                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
             document.kind,
@@ -204,6 +204,39 @@ def _save_document(
             document.court_id or None,
             document.document_number,
             document.attachment_number,
+            document.etag or None,
+            document.last_modified or None,
         ],
     )
     return int(cursor.lastrowid or 0)
+
+
+@dataclass(frozen=True)
+class ArchivedURL:
+    """A URL whose content we hold, with what we need to ask whether it changed."""
+
+    canonical_url: str
+    link_ids: tuple[int, ...]
+    etag: str
+    last_modified: str
+
+
+def archived_urls(store: Store, limit: int | None = None) -> list[ArchivedURL]:
+    """Every URL with an archived document, its links, and its latest version's validators."""
+    if not store.path.exists():
+        return []
+    rows = store.conn.execute(
+        """
+        select l.canonical_url, group_concat(l.id), coalesce(d.etag, ''),
+               coalesce(d.last_modified, '')
+        from links l join documents d on d.id = (
+          select max(d2.id) from links l2 join documents d2 on d2.id = l2.document_id
+          where l2.canonical_url = l.canonical_url)
+        where l.status = 'ok' and l.document_id is not null
+        group by l.canonical_url
+        order by min(l.id)
+        limit ?
+        """,
+        [-1 if limit is None else limit],
+    ).fetchall()
+    return [ArchivedURL(r[0], tuple(int(i) for i in r[1].split(",")), r[2], r[3]) for r in rows]

@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,7 +29,14 @@ from bot.links.courtlistener_urls import (
 from bot.links.fetch import Fetcher, FetchResult
 from bot.models import Docket, Document, LinkResolution
 from bot.store import Store
-from bot.store_links import DueLink, copy_resolution, due_links, known_resolution, save_resolution
+from bot.store_links import (
+    DueLink,
+    archived_urls,
+    copy_resolution,
+    due_links,
+    known_resolution,
+    save_resolution,
+)
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +105,67 @@ async def resolve_due_links(
     return summary
 
 
+@dataclass
+class RefreshSummary:
+    unchanged: int = 0
+    changed: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+async def refresh_documents(
+    store: Store, settings: Settings, *, limit: int | None = None, fetcher: Fetcher | None = None
+) -> RefreshSummary:
+    """Ask again for every archived URL; keep a new version only where the content changed.
+
+    Conditional requests (If-None-Match, If-Modified-Since) let an unchanged server answer
+    304 without sending the bytes again. A URL that now fails keeps its archived copy: that
+    is what the archive is for.
+    """
+    summary = RefreshSummary()
+    targets = archived_urls(store, limit)
+    if not targets:
+        return summary
+    own_fetcher = fetcher is None
+    fetcher = fetcher or Fetcher(settings.fetch)
+    try:
+        if own_fetcher:
+            await fetcher.__aenter__()
+        stage = LinkStage(fetcher, settings)
+        gate = asyncio.Semaphore(CONCURRENCY)
+
+        async def one(target: Any) -> None:
+            headers = {}
+            if target.etag:
+                headers["If-None-Match"] = target.etag
+            if target.last_modified:
+                headers["If-Modified-Since"] = target.last_modified
+            async with gate:
+                resolution = await stage.resolve(target.canonical_url, headers=headers)
+            if resolution.http_status == 304:
+                summary.unchanged += 1
+            elif resolution.status != "ok" or resolution.document is None:
+                summary.failed += 1
+                summary.errors.append(f"{target.canonical_url}: {resolution.error}")
+            else:
+                before = store.conn.execute(
+                    "select count(*) from documents where url = ? and sha256 = ?",
+                    [resolution.document.url, resolution.document.sha256],
+                ).fetchone()[0]
+                for link_id in target.link_ids:
+                    save_resolution(store, link_id, resolution)
+                if before:
+                    summary.unchanged += 1
+                else:
+                    summary.changed += 1
+
+        await asyncio.gather(*(one(t) for t in targets))
+    finally:
+        if own_fetcher:
+            await fetcher.__aexit__(None, None, None)
+    return summary
+
+
 class LinkStage:
     def __init__(self, fetcher: Fetcher, settings: Settings) -> None:
         self.fetcher = fetcher
@@ -152,9 +220,11 @@ class LinkStage:
         future.set_result(resolution)
         return resolution
 
-    async def resolve(self, canonical: str, attempts: int = 0) -> LinkResolution:
+    async def resolve(
+        self, canonical: str, attempts: int = 0, headers: dict[str, str] | None = None
+    ) -> LinkResolution:
         """Fetch one canonical URL and read what it points to."""
-        result = await self.fetcher.fetch(canonical)
+        result = await self.fetcher.fetch(canonical, headers=headers)
         base = {
             "canonical_url": canonical,
             "resolved_url": result.final_url,
@@ -176,6 +246,11 @@ class LinkStage:
             return LinkResolution(status="failed", kind=kind, error=str(e), **base)
         if document is not None:
             kind = document.kind
+            document = replace(
+                document,
+                etag=result.headers.get("etag", ""),
+                last_modified=result.headers.get("last-modified", ""),
+            )
         return LinkResolution(status="ok", kind=kind, document=document, docket=docket, **base)
 
     async def read(
@@ -287,8 +362,6 @@ def retry_time(attempts: int, retry_after: float | None) -> str | None:
 
 
 def _with_court_name(docket: Docket, court_id: str) -> Docket:
-    from dataclasses import replace
-
     return replace(docket, court=docket.court or court_name(court_id) or "")
 
 

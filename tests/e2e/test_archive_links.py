@@ -80,3 +80,14 @@ def test_a_second_run_downloads_nothing_that_did_not_change(sample, web, threadb
         rows(threadbot.db, "select (select count(*) from documents), (select count(*) from blobs)")
         == counts
     )
+
+
+def test_refresh_asks_again_and_keeps_what_did_not_change(sample, threadbot) -> None:
+    threadbot("archive", sample.url)
+    refresh = threadbot("resolve", "--refresh")
+    assert refresh.code == 0, refresh.err
+    assert refresh.out.strip() == (
+        "documents: 0 changed (new version kept), 4 unchanged, 0 could not be fetched "
+        "(archived copy kept)"
+    )
+    assert rows(threadbot.db, "select count(*) from documents") == [(4,)]

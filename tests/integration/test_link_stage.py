@@ -155,3 +155,47 @@ def test_ten_thousand_links_in_one_post_are_kept_and_fetched_once(
     assert (summary.ok, summary.documents) == (10_000, 1)
     assert len(web.requests) - before == 1  # one fetch, whatever the number of links
     assert store.conn.execute("select count(distinct document_id) from links").fetchone()[0] == 1
+
+
+def test_refreshing_keeps_a_new_version_only_when_the_content_changed(
+    store: Store, web: SandboxWeb
+) -> None:
+    from bot.links.resolve import refresh_documents
+
+    settings = settings_for(web)
+    story_path = web.url("story").removeprefix(web.base)
+    original = web.handler.documents[story_path]
+    archive(store, settings, [web.url("story"), web.url("order")])
+    try:
+        unchanged = asyncio.run(refresh_documents(store, settings))
+        assert (unchanged.unchanged, unchanged.changed, unchanged.failed) == (2, 0, 0)
+        assert store.conn.execute("select count(*) from documents").fetchone()[0] == 2
+
+        # the publisher updates the story; the order's URL disappears
+        web.handler.documents[story_path] = (
+            original[0],
+            original[1].replace(b"Ortega", b"Judge Ortega, in a 40-page opinion,", 1),
+        )
+        order_path = web.url("order").removeprefix(web.base)
+        order = web.handler.documents.pop(order_path)
+        try:
+            later = asyncio.run(refresh_documents(store, settings))
+        finally:
+            web.handler.documents[order_path] = order
+        assert (later.unchanged, later.changed, later.failed) == (0, 1, 1)
+    finally:
+        web.handler.documents[story_path] = original
+
+    versions = store.conn.execute(
+        "select id, sha256 from documents where url = ? order by id", [web.url("story")]
+    ).fetchall()
+    assert len(versions) == 2  # the old version and its bytes are still there
+    assert store.conn.execute("select count(*) from blobs").fetchone()[0] == 3
+    link = store.conn.execute(
+        "select status, document_id from links where url = ?", [web.url("story")]
+    ).fetchone()
+    assert link == ("ok", versions[1][0])  # the link now shows the current version
+    # the vanished order keeps its archived copy
+    assert store.conn.execute(
+        "select status, document_id is not null from links where url = ?", [web.url("order")]
+    ).fetchone() == ("ok", 1)
