@@ -211,6 +211,14 @@ def _save_document(
     return int(cursor.lastrowid or 0)
 
 
+def has_version(store: Store, url: str, sha256: str) -> bool:
+    """Whether this exact content of this URL is archived already."""
+    row = store.conn.execute(
+        "select 1 from documents where url = ? and sha256 = ?", [url, sha256]
+    ).fetchone()
+    return row is not None
+
+
 @dataclass(frozen=True)
 class ArchivedURL:
     """A URL whose content we hold, with what we need to ask whether it changed."""

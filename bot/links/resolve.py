@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,10 +31,12 @@ from bot.links.fetch import Fetcher, FetchResult
 from bot.models import Docket, Document, LinkResolution
 from bot.store import Store
 from bot.store_links import (
+    ArchivedURL,
     DueLink,
     archived_urls,
     copy_resolution,
     due_links,
+    has_version,
     known_resolution,
     save_resolution,
 )
@@ -81,27 +84,17 @@ async def resolve_due_links(
     summary = ResolveSummary()
     if not links:
         return summary
-    own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher(settings.fetch)
-    try:
-        if own_fetcher:
-            await fetcher.__aenter__()
-        stage = LinkStage(fetcher, settings)
-        gate = asyncio.Semaphore(CONCURRENCY)
-        done = 0
+    done = 0
 
-        async def one(link: DueLink) -> None:
-            nonlocal done
-            async with gate:
-                await stage.resolve_and_save(store, link, summary)
-            done += 1
-            if progress:
-                progress(done, len(links))
+    async def one(stage: LinkStage, link: DueLink) -> None:
+        nonlocal done
+        await stage.resolve_and_save(store, link, summary)
+        done += 1
+        if progress:
+            progress(done, len(links))
 
-        await asyncio.gather(*(one(link) for link in links))
-    finally:
-        if own_fetcher:
-            await fetcher.__aexit__(None, None, None)
+    async with _stage(settings, fetcher) as stage:
+        await _bounded(one(stage, link) for link in links)
     return summary
 
 
@@ -123,47 +116,54 @@ async def refresh_documents(
     is what the archive is for.
     """
     summary = RefreshSummary()
+
+    async def one(stage: LinkStage, target: ArchivedURL) -> None:
+        headers = {}
+        if target.etag:
+            headers["If-None-Match"] = target.etag
+        if target.last_modified:
+            headers["If-Modified-Since"] = target.last_modified
+        resolution = await stage.resolve_safely(target.canonical_url, 0, headers)
+        if resolution.http_status == 304:
+            summary.unchanged += 1
+            return
+        document = resolution.document
+        if resolution.status != "ok" or document is None:
+            summary.failed += 1
+            summary.errors.append(f"{target.canonical_url}: {resolution.error}")
+            return
+        if has_version(store, document.url, document.sha256):
+            summary.unchanged += 1
+        else:
+            summary.changed += 1
+        for link_id in target.link_ids:
+            save_resolution(store, link_id, resolution)
+
     targets = archived_urls(store, limit)
-    if not targets:
-        return summary
-    own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher(settings.fetch)
-    try:
-        if own_fetcher:
-            await fetcher.__aenter__()
-        stage = LinkStage(fetcher, settings)
-        gate = asyncio.Semaphore(CONCURRENCY)
-
-        async def one(target: Any) -> None:
-            headers = {}
-            if target.etag:
-                headers["If-None-Match"] = target.etag
-            if target.last_modified:
-                headers["If-Modified-Since"] = target.last_modified
-            async with gate:
-                resolution = await stage.resolve(target.canonical_url, headers=headers)
-            if resolution.http_status == 304:
-                summary.unchanged += 1
-            elif resolution.status != "ok" or resolution.document is None:
-                summary.failed += 1
-                summary.errors.append(f"{target.canonical_url}: {resolution.error}")
-            else:
-                before = store.conn.execute(
-                    "select count(*) from documents where url = ? and sha256 = ?",
-                    [resolution.document.url, resolution.document.sha256],
-                ).fetchone()[0]
-                for link_id in target.link_ids:
-                    save_resolution(store, link_id, resolution)
-                if before:
-                    summary.unchanged += 1
-                else:
-                    summary.changed += 1
-
-        await asyncio.gather(*(one(t) for t in targets))
-    finally:
-        if own_fetcher:
-            await fetcher.__aexit__(None, None, None)
+    if targets:
+        async with _stage(settings, fetcher) as stage:
+            await _bounded(one(stage, target) for target in targets)
     return summary
+
+
+@asynccontextmanager
+async def _stage(settings: Settings, fetcher: Fetcher | None) -> AsyncIterator[LinkStage]:
+    if fetcher is not None:
+        yield LinkStage(fetcher, settings)
+        return
+    async with Fetcher(settings.fetch) as own:
+        yield LinkStage(own, settings)
+
+
+async def _bounded(jobs: Iterable[Awaitable[None]]) -> None:
+    """Run the jobs CONCURRENCY at a time."""
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def gated(job: Awaitable[None]) -> None:
+        async with gate:
+            await job
+
+    await asyncio.gather(*(gated(job) for job in jobs))
 
 
 class LinkStage:
@@ -207,18 +207,24 @@ class LinkStage:
             return await asyncio.shield(future)
         future = asyncio.get_running_loop().create_future()
         self._in_flight[canonical] = future
+        resolution = await self.resolve_safely(canonical, attempts)
+        future.set_result(resolution)
+        return resolution
+
+    async def resolve_safely(
+        self, canonical: str, attempts: int, headers: dict[str, str] | None = None
+    ) -> LinkResolution:
+        """`resolve`, with an internal failure recorded on the link rather than raised."""
         try:
-            resolution = await self.resolve(canonical, attempts)
-        except Exception as e:  # an internal failure: record it on the link, keep going
+            return await self.resolve(canonical, attempts, headers)
+        except Exception as e:
             log.exception("resolving %s failed", canonical)
-            resolution = LinkResolution(
+            return LinkResolution(
                 status="failed",
                 canonical_url=canonical,
                 error=f"internal error: {type(e).__name__}",
                 retry_at=retry_time(attempts, None),
             )
-        future.set_result(resolution)
-        return resolution
 
     async def resolve(
         self, canonical: str, attempts: int = 0, headers: dict[str, str] | None = None
@@ -258,32 +264,30 @@ class LinkStage:
     ) -> tuple[Document | None, Docket | None]:
         body = result.body or b""
         parsed = parse_courtlistener_url(as_seen)
-        is_pdf = body[:1024].lstrip().startswith(b"%PDF-") or b"%PDF-" in body[:1024]
+        is_pdf = b"%PDF-" in body[:1024]  # readers accept the header anywhere in the first KB
         if kind in ("courtlistener_document", "pdf") and not is_pdf:
             raise ExtractError(f"expected a PDF, got {result.content_type or 'no content type'}")
         docket = await self.docket_for(parsed)
         if is_pdf:
+            storage = parsed if isinstance(parsed, StorageDocument) else None
             pdf = pdf_text(body)
-            extra = await self.recap_details(parsed, docket)
-            number = parsed.document_number if isinstance(parsed, StorageDocument) else None
-            court_id = parsed.court_id if isinstance(parsed, StorageDocument) else ""
+            extra = await self.recap_details(storage, docket)
+            description = str(extra.get("description") or "")
             return (
                 Document(
                     url=result.final_url,
-                    kind="courtlistener_document" if isinstance(parsed, StorageDocument) else "pdf",
+                    kind="courtlistener_document" if storage else "pdf",
                     content_type="application/pdf",
                     content=body,
                     sha256=hashlib.sha256(body).hexdigest(),
-                    title=str(extra.get("description") or pdf.title or _first_line(pdf.text)),
+                    title=description or pdf.title or _first_line(pdf.text),
                     text=pdf.text,
                     page_count=extra.get("page_count") or pdf.page_count,
-                    description=str(extra.get("description") or ""),
-                    court_id=court_id,
+                    description=description,
+                    court_id=storage.court_id if storage else "",
                     court=docket.court if docket else "",
-                    document_number=number,
-                    attachment_number=parsed.attachment_number
-                    if isinstance(parsed, StorageDocument)
-                    else None,
+                    document_number=storage.document_number if storage else None,
+                    attachment_number=storage.attachment_number if storage else None,
                 ),
                 docket,
             )
@@ -326,11 +330,13 @@ class LinkStage:
             return Docket(court_id="", courtlistener_id=parsed.docket_id)
         return None
 
-    async def recap_details(self, parsed: object, docket: Docket | None) -> dict[str, Any]:
-        if not isinstance(parsed, StorageDocument) or docket is None or not docket.courtlistener_id:
+    async def recap_details(
+        self, storage: StorageDocument | None, docket: Docket | None
+    ) -> dict[str, Any]:
+        if storage is None or docket is None or not docket.courtlistener_id:
             return {}
         found = await self.courtlistener.recap_document(
-            docket.courtlistener_id, parsed.document_number, parsed.attachment_number
+            docket.courtlistener_id, storage.document_number, storage.attachment_number
         )
         return found or {}
 
