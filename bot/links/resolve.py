@@ -305,6 +305,7 @@ class LinkStage:
                     author=article.author,
                     published_at=article.published,
                     site_name=article.site_name,
+                    court=docket.court if docket else "",
                 ),
                 docket,
             )

@@ -199,3 +199,21 @@ def test_refreshing_keeps_a_new_version_only_when_the_content_changed(
     assert store.conn.execute(
         "select status, document_id is not null from links where url = ?", [web.url("order")]
     ).fetchone() == ("ok", 1)
+
+
+def test_a_pdf_served_as_a_web_page_is_kept_as_a_pdf(store: Store, web: SandboxWeb) -> None:
+    order = web.handler.documents[web.url("order").removeprefix(web.base)][1]
+    web.handler.documents["/news/2026/02/04/order-as-page"] = ("text/html", order)
+    archive(store, settings_for(web), [web.base + "/news/2026/02/04/order-as-page"])
+    kind, text = store.conn.execute("select kind, text from documents").fetchone()
+    assert kind == "pdf" and "SO ORDERED" in text
+
+
+def test_a_damaged_pdf_fails_the_link_and_stores_nothing(store: Store, web: SandboxWeb) -> None:
+    order = web.handler.documents[web.url("order").removeprefix(web.base)][1]
+    path = "/storage/recap/gov.uscourts.dcd.3/gov.uscourts.dcd.3.1.0.pdf"
+    web.handler.documents[path] = ("application/pdf", order[:200])
+    archive(store, settings_for(web, token=False), [web.base + path])
+    status, error = store.conn.execute("select status, error from links").fetchone()
+    assert status == "failed" and "damaged" in error
+    assert store.conn.execute("select count(*) from blobs").fetchone()[0] == 0
