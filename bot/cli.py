@@ -192,6 +192,42 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")
 
 
+@cli.command()
+@click.option("--once", is_flag=True, help="Run every job once and exit (for tests and cron).")
+@click.pass_context
+@reports_errors
+def run(ctx: click.Context, once: bool) -> None:
+    """Run the daemon: watch reporters, answer mentions, resolve links, refresh threads."""
+    from bot.daemon import Daemon
+
+    daemon = Daemon(settings_from(ctx))
+    try:
+        if once:
+            if not daemon.run_once():
+                sys.exit(1)
+        else:
+            daemon.run_forever()
+    finally:
+        daemon.close()
+
+
+@cli.command()
+@click.pass_context
+@reports_errors
+def status(ctx: click.Context) -> None:
+    """Last run of each job, queue sizes, error counts and recent requests."""
+    from bot.status import describe_status
+    from bot.store import Store
+
+    settings = settings_from(ctx)
+    store = Store(settings.db)
+    try:
+        for line in describe_status(store):
+            click.echo(line)
+    finally:
+        store.close()
+
+
 @cli.command("config")
 @click.pass_context
 @reports_errors

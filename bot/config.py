@@ -55,6 +55,21 @@ class FetchSettings:
 
 
 @dataclass(frozen=True)
+class DaemonSettings:
+    poll_interval: float = 300.0  # seconds between polls of the watched accounts
+    mention_interval: float = 60.0  # seconds between reads of the bot's notifications
+    resolve_interval: float = 300.0  # seconds between retries of due links
+    refresh_interval: float = 900.0  # seconds between refreshes of young threads
+    backfill_days: float = 7.0  # a newly watched account: consider this many days back
+    backfill_posts: int = 200  # … and at most this many posts
+    court_threshold: float = 3.0  # court-ruling score a watched thread needs to be archived
+    requests_per_hour: int = 10  # archive requests one person may make in an hour
+    denylist: tuple[str, ...] = ()  # handles or DIDs whose requests are ignored
+    optout: tuple[str, ...] = ()  # handles or DIDs whose threads are never archived
+    session_file: str = ""  # the bot's saved login (default: next to db, mode 0600)
+
+
+@dataclass(frozen=True)
 class Settings:
     db: str = "archive.db"
     public_url: str = "http://127.0.0.1:8001"
@@ -62,6 +77,7 @@ class Settings:
     x: XSettings = field(default_factory=XSettings)
     courtlistener: CourtListenerSettings = field(default_factory=CourtListenerSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    daemon: DaemonSettings = field(default_factory=DaemonSettings)
 
 
 SECTIONS = {f.name for f in fields(Settings) if f.name not in ("db", "public_url")}

@@ -271,7 +271,71 @@ def _v2_link_stage(db: sqlite_utils.Database) -> None:
         db[table].create_index(columns, unique=unique, if_not_exists=True)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_core, _v2_link_stage]
+def _v3_daemon(db: sqlite_utils.Database) -> None:
+    """What the daemon remembers: watched accounts, scored threads, job runs, requests."""
+    db["watched_accounts"].create(
+        {
+            "id": str,  # DID
+            "handle": str,
+            "newest_seen_at": str,  # the newest post seen in the account's feed
+            "last_polled_at": str,
+            "error": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["candidates"].create(
+        {
+            "root_post_id": str,  # a thread seen in a watched feed
+            "author_id": str,
+            "score": float,  # court-ruling score
+            "reasons": str,  # JSON list of why
+            "decision": str,  # archive | skip
+            "decided_at": str,
+            "last_post_at": str,  # newest post of the thread when it was scored
+            "thread_id": int,
+        },
+        pk="root_post_id",
+        if_not_exists=True,
+    )
+    db["job_runs"].create(
+        {
+            "id": int,
+            "job": str,
+            "started_at": str,
+            "finished_at": str,
+            "duration": float,
+            "status": str,  # ok | failed
+            "summary": str,
+            "error": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    _add_columns(
+        db,
+        "requests",
+        {
+            "command": str,  # archive | optout | optin
+            "mention_cid": str,
+            "target_post_id": str,
+            "requester_handle": str,
+            "reply_root": str,  # JSON {uri, cid}: the conversation to reply in
+            "reply_text": str,  # the reply as intended, recorded before it is posted
+            "reply_facets": str,  # JSON
+            "status_after": str,  # what the request becomes once its reply is out
+        },
+    )
+    db["job_runs"].create_index(["job", "started_at"], if_not_exists=True)
+    db["requests"].create_index(["requester_id", "created_at"], if_not_exists=True)
+    db["requests"].create_index(["status"], if_not_exists=True)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_core,
+    _v2_link_stage,
+    _v3_daemon,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -47,9 +47,11 @@ class Store:
     """The archive file. It is opened (and created) on first use, so a run that fails
     before it has anything to save leaves no file behind."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, shared: bool = False) -> None:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
+        # shared: used from the daemon's job thread as well (callers serialise access)
+        self._shared = shared
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -63,7 +65,9 @@ class Store:
 
     def _open(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, timeout=30, check_same_thread=not self._shared
+            )
             conn.execute("pragma journal_mode = wal")
             conn.execute("pragma synchronous = normal")
             # Saving a thread writes index and FTS pages all over the file: a 64 MB cache

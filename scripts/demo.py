@@ -11,13 +11,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts" / "sandbox"))
 
 from network import LocalNetwork  # noqa: E402
-from seed import post_sample_thread  # noqa: E402
+from seed import (  # noqa: E402
+    PASSWORD,
+    make_author,
+    mention_bot,
+    post_sample_thread,
+    wait_for_mention,
+)
 from web import SandboxWeb  # noqa: E402
 
 THREADBOT = [sys.executable, "-m", "bot"]
@@ -38,11 +45,46 @@ def main() -> int:
         archived = subprocess.run([*THREADBOT, "archive", thread.url], env=env, cwd=ROOT)
         if archived.returncode != 0:
             return archived.returncode
+
+        # the daemon: a reader asks the bot, under the thread, to archive it
+        bot = make_author(network.pds, network.appview, "threadbot.test")
+        reader = make_author(network.pds, network.appview, "court-watcher.test")
+        root, last = thread.refs[0], thread.refs[-1]
+        ask = mention_bot(reader, bot, "archive please", last, root)
+        print(f"@{reader.handle} asks: @{bot.handle} archive please", flush=True)
+        wait_for_mention(bot, ask.uri)
+        env.update(
+            THREADBOT_BLUESKY_PDS=network.pds,
+            THREADBOT_BLUESKY_HANDLE=bot.handle,
+            THREADBOT_BLUESKY_PASSWORD=PASSWORD,
+        )
+        ran = subprocess.run([*THREADBOT, "-v", "run", "--once"], env=env, cwd=ROOT)
+        if ran.returncode != 0:
+            return ran.returncode
+        reply = bot_reply(network.appview, bot.did, ask.uri)
+        print(f"@{bot.handle} replies: {reply}", flush=True)
     print(f"serving the archive on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
     try:
         return subprocess.run([*THREADBOT, "serve", "--port", port], cwd=ROOT).returncode
     except KeyboardInterrupt:
         return 0
+
+
+def bot_reply(appview: str, bot_did: str, mention_uri: str) -> str:
+    """The bot's reply under the mention, as the AppView shows it."""
+    from atproto import Client, models
+
+    reader = Client(base_url=appview)
+    for _ in range(50):
+        view = reader.invoke_query(
+            "app.bsky.feed.getPostThread",
+            params=models.AppBskyFeedGetPostThread.Params(uri=mention_uri, depth=1),
+        ).content["thread"]
+        for item in view.get("replies") or []:
+            if item["post"]["author"]["did"] == bot_did:
+                return item["post"]["record"]["text"]
+        time.sleep(0.2)
+    return "(no reply yet)"
 
 
 if __name__ == "__main__":

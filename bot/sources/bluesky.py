@@ -105,6 +105,28 @@ class BlueskySource:
             raise BadInput(f"unknown Bluesky handle: {handle}") from None
         return response.did
 
+    def author_feed(
+        self, actor: str, cursor: str | None = None, limit: int = 50
+    ) -> tuple[list[Post], str | None]:
+        """One page of an account's own posts and replies, newest first (reposts left out)."""
+        params = models.AppBskyFeedGetAuthorFeed.Params(
+            actor=actor, cursor=cursor, limit=limit, filter="posts_with_replies"
+        )
+        response = self._call(
+            lambda: self._client.invoke_query("app.bsky.feed.getAuthorFeed", params=params)
+        )
+        content = response.content if isinstance(response.content, dict) else {}
+        items = content.get("feed") if isinstance(content.get("feed"), list) else []
+        posts = [
+            parse_post_view(item["post"])
+            for item in items
+            if isinstance(item, dict)
+            and isinstance(item.get("post"), dict)
+            and not item.get("reason")
+        ]
+        next_cursor = content.get("cursor")
+        return posts, next_cursor if isinstance(next_cursor, str) and next_cursor else None
+
     def fetch_thread(
         self, ref: PostRef, known: Callable[[str], Iterable[Post]] = lambda root_id: ()
     ) -> Thread:

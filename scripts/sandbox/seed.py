@@ -37,6 +37,7 @@ class PostedThread:
     url: str  # bsky.app URL of the root post
     uris: list[str] = field(default_factory=list)  # the thread's posts, in reading order
     others: list[str] = field(default_factory=list)  # other people's posts around it
+    refs: list[models.ComAtprotoRepoStrongRef.Main] = field(default_factory=list)  # as posted
 
 
 def make_author(pds: str, appview: str, handle: str) -> Author:
@@ -92,6 +93,39 @@ def wait_for_posts(appview: str, uris: list[str], timeout: float = 30) -> None:
             raise TimeoutError(f"the AppView lacks {len(pending)} of {len(uris)} posts")
         if pending and not found:
             time.sleep(0.2)
+
+
+def mention_bot(
+    author: Author,
+    bot: Author,
+    text: str,
+    parent: models.ComAtprotoRepoStrongRef.Main,
+    root: models.ComAtprotoRepoStrongRef.Main,
+) -> models.ComAtprotoRepoStrongRef.Main:
+    """A reply under `parent` that starts with a mention of the bot (a proper mention facet)."""
+    handle = f"@{bot.handle}"
+    facet = models.AppBskyRichtextFacet.Main(
+        index=models.AppBskyRichtextFacet.ByteSlice(byte_start=0, byte_end=len(handle.encode())),
+        features=[models.AppBskyRichtextFacet.Mention(did=bot.did)],
+    )
+    created = author.client.send_post(
+        f"{handle} {text}".strip(),
+        facets=[facet],
+        reply_to=models.AppBskyFeedPost.ReplyRef(parent=parent, root=root),
+    )
+    return models.ComAtprotoRepoStrongRef.Main(uri=created.uri, cid=created.cid)
+
+
+def wait_for_mention(bot: Author, uri: str, timeout: float = 30) -> None:
+    """Poll the bot's notifications until the mention `uri` is among them."""
+    deadline = time.monotonic() + timeout
+    while True:
+        seen = bot.client.app.bsky.notification.list_notifications({"limit": 50})
+        if any(n.uri == uri for n in seen.notifications):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the bot never saw {uri}")
+        time.sleep(0.2)
 
 
 def tiny_png(width: int = 64, height: int = 40) -> bytes:
@@ -220,6 +254,7 @@ def post_sample_thread(
         url=web_url(thread[0].uri, reporter.handle),
         uris=[thread[i].uri for i in reading_order],
         others=[doj.uri, reply.uri],
+        refs=list(thread),
     )
 
 
