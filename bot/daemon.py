@@ -19,8 +19,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from atproto_client.exceptions import RateLimitExceededError
+
 from bot.archive import archive_thread
 from bot.config import Settings
+from bot.errors import RateLimited
 from bot.links.resolve import resolve_due_links
 from bot.models import PostRef
 from bot.sources.bluesky import BlueskySource
@@ -52,6 +55,9 @@ class Daemon:
                 timeout=settings.bluesky.timeout,
             )
         self._lock = threading.Lock()  # one job at a time: they share one connection
+        self._failures: dict[str, int] = {}
+        self._paused_until: dict[str, float] = {}
+        self.clock: Callable[[], float] = time.time
         self.jobs: dict[str, tuple[Callable[[], Any], float]] = {
             "watch": (self.watch, settings.daemon.poll_interval),
             "mentions": (self.mentions, settings.daemon.mention_interval),
@@ -103,16 +109,25 @@ class Daemon:
     # --- running them ---------------------------------------------------------------
 
     def run_job(self, name: str) -> bool:
-        """Run one job, record how it went; never raise (the daemon must keep running)."""
-        job, _ = self.jobs[name]
+        """Run one job, record how it went; never raise (the daemon must keep running).
+
+        A job that fails waits before its next try: until the time a rate-limiting service
+        gave, or twice as long after each failure in a row (at most an hour).
+        """
+        job, interval = self.jobs[name]
+        if self.clock() < self._paused_until.get(name, 0):
+            log.info("job=%s paused after failures; skipped", name)
+            return True
         started, clock = utc_now(), time.monotonic()
         with self._lock:
             try:
                 summary = job()
                 status, error = "ok", None
+                self._failures[name] = 0
             except Exception as e:
                 log.warning("job=%s failed: %s", name, e, exc_info=log.isEnabledFor(logging.DEBUG))
                 summary, status, error = "", "failed", f"{type(e).__name__}: {e}"
+                self._pause(name, interval, e)
             duration = time.monotonic() - clock
             log.info("job=%s status=%s duration=%.2fs %s", name, status, duration, summary)
             try:
@@ -120,6 +135,15 @@ class Daemon:
             except Exception as e:  # e.g. the disk is full: keep running, say so
                 log.error("job=%s could not be recorded: %s", name, e)
         return status == "ok"
+
+    def _pause(self, name: str, interval: float, error: Exception) -> None:
+        failures = self._failures.get(name, 0) + 1
+        self._failures[name] = failures
+        reset = _reset_at(error)
+        if reset is not None:
+            self._paused_until[name] = reset
+        elif failures > 1:
+            self._paused_until[name] = self.clock() + min(interval * 2 ** (failures - 1), 3600)
 
     def run_once(self) -> bool:
         results = [self.run_job(name) for name in self.jobs]
@@ -155,6 +179,15 @@ class Daemon:
     def close(self) -> None:
         self.source.close()
         self.store.close()
+
+
+def _reset_at(error: Exception) -> float | None:
+    """When a rate-limited service will listen again (ours, or the SDK's own error)."""
+    if isinstance(error, RateLimited):
+        return error.reset_at
+    if isinstance(error, RateLimitExceededError):
+        return error.reset_at.timestamp() if error.reset_at else None
+    return None
 
 
 def refresh_due(last_post_at: str | None, updated_at: str | None, now: datetime) -> bool:

@@ -22,6 +22,14 @@ class ServiceError(ThreadbotError):
     exit_code = 1
 
 
+class RateLimited(ServiceError):
+    """A service said "too many requests"; `reset_at` is when it will listen again."""
+
+    def __init__(self, message: str, reset_at: float | None = None) -> None:
+        super().__init__(message)
+        self.reset_at = reset_at  # epoch seconds, when the service said so
+
+
 class ConfigError(ThreadbotError):
     """The configuration file or environment is invalid."""
 

@@ -17,12 +17,13 @@ from atproto_client.exceptions import (
     AtProtocolError,
     BadRequestError,
     NetworkError,
+    RateLimitExceededError,
     RequestErrorBase,
 )
 from atproto_client.models.common import XrpcError
 from atproto_client.request import Request
 
-from bot.errors import BadInput, ServiceError
+from bot.errors import BadInput, RateLimited, ServiceError
 from bot.models import Post, PostRef, Thread
 from bot.sources.bluesky_records import ThreadViewParts, parse_post_view, parse_thread_view
 from bot.threads import reconstruct
@@ -237,6 +238,8 @@ class BlueskySource:
             raise ServiceError(
                 f"{self.service} refused the request: {name} {message}".strip()
             ) from None
+        except RateLimitExceededError as e:
+            raise rate_limited(self.service, e) from None
         except NetworkError as e:
             if e.response is None:
                 raise ServiceError(f"cannot reach the Bluesky service at {self.service}") from None
@@ -249,6 +252,12 @@ class BlueskySource:
             ) from None
         except AtProtocolError as e:
             raise ServiceError(f"unexpected answer from {self.service}: {e}") from None
+
+
+def rate_limited(service: str, e: RateLimitExceededError) -> RateLimited:
+    reset = e.reset_at
+    when = f" until {reset.isoformat()}" if reset else ""
+    return RateLimited(f"{service} is rate limiting us{when}", reset.timestamp() if reset else None)
 
 
 class _NotFound(Exception):

@@ -160,6 +160,17 @@ def test_a_mention_is_archived_and_answered_once_with_a_working_link(network, bo
     assert again.returncode == 0, again.stderr
     assert len(bot_replies(network, bot, ask.uri)) == 1
 
+    # the login is kept for the next run, readable by its owner only, and nowhere else
+    session = daemon.db.with_name("archive.db.bluesky-session")
+    assert session.stat().st_mode & 0o777 == 0o600
+    secret = session.read_text()
+    assert PASSWORD not in secret
+    archive_bytes = b"".join(
+        p.read_bytes() for p in daemon.db.parent.glob("archive.db*") if p != session
+    )
+    assert secret.encode() not in archive_bytes and PASSWORD.encode() not in archive_bytes
+    assert PASSWORD not in run.stderr + again.stderr
+
 
 @pytest.mark.parametrize("dies", ["before posting", "after posting"])
 def test_a_kill_around_the_reply_ends_in_exactly_one_reply(network, bot, daemon, dies) -> None:
