@@ -14,7 +14,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.archive import thread_page_url
@@ -34,6 +34,7 @@ from bot.store_daemon import (
     unanswered_requests,
     update_request,
 )
+from bot.timestamps import ago
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ def _answer(
         _reply(row, account, store, optout_reply(row["command"] == "optin"), [], "replied")
         summary.replied += 1
         return
-    hour_ago = _ago(timedelta(hours=1))
+    hour_ago = ago(timedelta(hours=1))
     if requests_since(store, row["requester_id"], hour_ago, before_id=row["id"]) >= (
         daemon.requests_per_hour
     ):
@@ -210,8 +211,3 @@ def _documents_by_kind(store: Store, thread_id: int) -> dict[str, int]:
         [thread_id],
     ).fetchall()
     return dict(rows)
-
-
-def _ago(delta: timedelta) -> str:
-    when = datetime.now(UTC) - delta
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"

@@ -28,8 +28,9 @@ from bot.links.resolve import resolve_due_links
 from bot.models import PostRef
 from bot.sources.bluesky import BlueskySource
 from bot.sources.bluesky_account import BlueskyAccount
-from bot.store import Store, utc_now
+from bot.store import Store
 from bot.store_daemon import record_job_run, young_threads
+from bot.timestamps import iso, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ class Daemon:
     def refresh(self) -> str:
         now = datetime.now(UTC)
         refreshed = 0
-        for root_id, updated_at, last_post_at in young_threads(self.store, since=_iso(now - AGING)):
+        for root_id, updated_at, last_post_at in young_threads(self.store, since=iso(now - AGING)):
             if not refresh_due(last_post_at, updated_at, now):
                 continue
             did, rkey = root_id.removeprefix("at://").split("/")[0], root_id.rsplit("/", 1)[-1]

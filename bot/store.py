@@ -12,7 +12,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
@@ -21,6 +20,7 @@ import sqlite_utils
 from bot.errors import ConfigError
 from bot.models import Account, Post, Thread
 from bot.schema import migrate
+from bot.timestamps import utc_now
 
 TITLE_LENGTH = 120
 IN_CHUNK = 500  # ids per "where id in (…)"; far below SQLite's variable limit
@@ -36,11 +36,6 @@ class SavedThread:
     link_count: int
     gap_count: int
     new_posts: int
-
-
-def utc_now() -> str:
-    now = datetime.now(UTC)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
 class Store:

@@ -7,7 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store import Store, utc_now
+from bot.store import Store
+from bot.timestamps import utc_now
 
 
 @dataclass(frozen=True)

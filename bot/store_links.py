@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import orjson
 
 from bot.models import Docket, Document, LinkResolution
-from bot.store import Store, utc_now
+from bot.store import Store
+from bot.timestamps import utc_now
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bot.config import Settings
 from bot.court_filter import is_court_thread, score_thread
@@ -17,6 +17,7 @@ from bot.models import Post, PostRef
 from bot.sources.bluesky import BlueskySource
 from bot.store import Store
 from bot.store_daemon import candidate, save_candidate, save_watch_state, watch_state
+from bot.timestamps import ago
 
 log = logging.getLogger(__name__)
 PAGE = 50
@@ -47,7 +48,9 @@ def poll_account(
     source: BlueskySource, store: Store, settings: Settings, actor: str, summary: WatchSummary
 ) -> None:
     did = actor if actor.startswith("did:") else source.resolve_handle(actor)
-    since = watch_state(store, did).newest_seen_at or _days_ago(settings.daemon.backfill_days)
+    since = watch_state(store, did).newest_seen_at or ago(
+        timedelta(days=settings.daemon.backfill_days)
+    )
     roots, newest_seen = _new_roots(source, did, since, settings.daemon.backfill_posts)
     for root_id, newest in sorted(roots.items(), key=lambda kv: kv[1]):
         known = candidate(store, root_id)
@@ -105,8 +108,3 @@ def _new_roots(
 
 def _root_of(post: Post) -> str:
     return post.reply_root_id or post.id
-
-
-def _days_ago(days: float) -> str:
-    when = datetime.now(UTC) - timedelta(days=days)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"

@@ -13,7 +13,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.config import Settings
@@ -40,6 +40,7 @@ from bot.store_links import (
     known_resolution,
     save_resolution,
 )
+from bot.timestamps import from_now
 
 log = logging.getLogger(__name__)
 
@@ -364,8 +365,7 @@ def retry_time(attempts: int, retry_after: float | None) -> str | None:
     delay = min(FIRST_RETRY * (4**attempts), LAST_RETRY)
     if retry_after:
         delay = max(delay, timedelta(seconds=retry_after))
-    when = datetime.now(UTC) + delay
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+    return from_now(delay)
 
 
 def _with_court_name(docket: Docket, court_id: str) -> Docket:
