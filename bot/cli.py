@@ -56,8 +56,10 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    # httpx logs every request at INFO; that is our -vv, not our -v
+    # httpx logs every request at INFO; that is our -vv, not our -v. pypdf warns about each
+    # damaged PDF it recovers; the link's own error row says what matters.
     logging.getLogger("httpx").setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
+    logging.getLogger("pypdf").setLevel(logging.DEBUG if verbose > 1 else logging.ERROR)
     ctx.obj = config_path
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from bot.config import Settings
 from bot.court_filter import is_court_thread, score_thread
+from bot.errors import ServiceError
 from bot.models import Post, PostRef
 from bot.sources.bluesky import BlueskySource
 from bot.store import Store
@@ -41,6 +42,8 @@ def poll_watched(source: BlueskySource, store: Store, settings: Settings) -> Wat
         except Exception as e:  # one account's trouble must not stop the others
             log.warning("watch %s: %s", actor, e)
             summary.errors.append(f"{actor}: {e}")
+    if summary.errors and len(summary.errors) == len(settings.bluesky.watch):
+        raise ServiceError(f"no watched account could be read: {summary.errors[0]}")
     return summary
 
 

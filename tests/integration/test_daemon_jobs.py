@@ -35,6 +35,8 @@ def runs(daemon: Daemon) -> list[tuple[str, str, str]]:
 def test_a_failing_job_is_recorded_and_backs_off_without_stopping_the_rest(
     daemon: Daemon,
 ) -> None:
+    # The job is a stand-in that fails on demand and the clock is the daemon's injected one,
+    # so the backoff can be checked without waiting for it (the real outage is tested below).
     calls = []
 
     def outage() -> str:
@@ -142,3 +144,31 @@ def test_status_reports_jobs_queues_and_requests(tmp_path: Path) -> None:
     assert "mentions" in out and "no bot account configured" in out
     assert "queues: 0 links pending, 0 links to retry, 0 requests unanswered" in out
     assert "recent requests:\n  none" in out
+
+
+def test_an_unreachable_appview_fails_the_job_not_the_daemon(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("THREADBOT_")}
+    environ.update(
+        THREADBOT_BLUESKY_SERVICE=f"http://127.0.0.1:{port}",
+        THREADBOT_BLUESKY_WATCH="court-reporter.test",
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--once"],
+        env=environ,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1  # a job failed while working
+    assert "Traceback" not in run.stderr
+    with sqlite3.connect(tmp_path / "archive.db") as conn:
+        rows = dict(conn.execute("select job, status from job_runs").fetchall())
+        error = conn.execute("select error from job_runs where job = 'watch'").fetchone()[0]
+    assert rows == {"watch": "failed", "mentions": "ok", "resolve": "ok", "refresh": "ok"}
+    assert "cannot reach the Bluesky service" in error
