@@ -22,6 +22,7 @@ from typing import Any
 from atproto_client.exceptions import RateLimitExceededError
 
 from bot.archive import archive_thread
+from bot.archive_requests import poll_mentions
 from bot.config import Settings
 from bot.errors import RateLimited
 from bot.links.resolve import resolve_due_links
@@ -31,6 +32,7 @@ from bot.sources.bluesky_account import BlueskyAccount
 from bot.store import Store
 from bot.store_daemon import record_job_run, young_threads
 from bot.timestamps import iso, utc_now
+from bot.watch import poll_watched
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +71,11 @@ class Daemon:
     # --- the jobs -------------------------------------------------------------------
 
     def watch(self) -> str:
-        from bot.watch import poll_watched
-
         if not self.settings.bluesky.watch:
             return "no watched accounts"
         return str(poll_watched(self.source, self.store, self.settings))
 
     def mentions(self) -> str:
-        from bot.archive_requests import poll_mentions
-
         if self.account is None:
             return "no bot account configured"
         if not self.account.did:
