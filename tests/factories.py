@@ -75,54 +75,45 @@ def chain_view(
     return node
 
 
+def chain_thread(name: str, posts: list[tuple[str, list[dict[str, Any]]]]) -> Thread:
+    """The reporter's self-reply chain of (text, facets) posts, as parsed from the AppView."""
+    root = uri(REPORTER, f"{name}1")
+    views = [
+        post_view(
+            REPORTER,
+            f"{name}{i}",
+            text,
+            minute=i,
+            parent=uri(REPORTER, f"{name}{i - 1}") if i > 1 else None,
+            root=root if i > 1 else None,
+            facets=facets,
+            cid=f"cid-{name}{i}-{hashlib.sha1(text.encode()).hexdigest()[:8]}",
+        )
+        for i, (text, facets) in enumerate(posts, start=1)
+    ]
+    parts = parse_thread_view(chain_view(views))
+    return reconstruct(parts.posts.values(), root)
+
+
 def sample_thread(count: int = 5, edit: dict[int, str] | None = None) -> Thread:
     """A reporter's chain of `count` posts, each with one link; `edit` replaces some texts."""
     edit = edit or {}
-    root = uri(REPORTER, "p1")
-    views = []
+    posts = []
     for i in range(1, count + 1):
         text = edit.get(
             i, f"Post {i}: the judge ruled on the motion. courtlistener.com/docket/{i}…"
         )
         display = f"courtlistener.com/docket/{i}…"
-        facets = (
-            [link_facet(text, display, f"https://www.courtlistener.com/docket/{i}/case/")]
-            if display in text
-            else []
-        )
-        views.append(
-            post_view(
-                REPORTER,
-                f"p{i}",
-                text,
-                minute=i,
-                parent=uri(REPORTER, f"p{i - 1}") if i > 1 else None,
-                root=root if i > 1 else None,
-                facets=facets,
-                cid=f"cid-p{i}-{hashlib.sha1(text.encode()).hexdigest()[:8]}",
-            )
-        )
-    parts = parse_thread_view(chain_view(views))
-    return reconstruct(parts.posts.values(), root)
+        url = f"https://www.courtlistener.com/docket/{i}/case/"
+        posts.append((text, [link_facet(text, display, url)] if display in text else []))
+    return chain_thread("p", posts)
 
 
 def thread_linking(urls: list[str], name: str = "links") -> Thread:
     """A one-author thread with one post per URL, each a link facet over a shortened display."""
-    root = uri(REPORTER, f"{name}1")
-    views = []
+    posts = []
     for i, url in enumerate(urls, start=1):
         display = url.split("://", 1)[-1][:24] + "…"
         text = f"Post {i}: read it here {display}"
-        views.append(
-            post_view(
-                REPORTER,
-                f"{name}{i}",
-                text,
-                minute=i,
-                parent=uri(REPORTER, f"{name}{i - 1}") if i > 1 else None,
-                root=root if i > 1 else None,
-                facets=[link_facet(text, display, url)],
-            )
-        )
-    parts = parse_thread_view(chain_view(views))
-    return reconstruct(parts.posts.values(), root)
+        posts.append((text, [link_facet(text, display, url)]))
+    return chain_thread(name, posts)
