@@ -9,10 +9,12 @@ local network (< 3 s), and posts/s saving 100,000 synthetic posts with FTS (>= 2
 from __future__ import annotations
 
 import argparse
+import hashlib
 import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +28,7 @@ from bot.models import Account, Link, Post, Thread  # noqa: E402
 from bot.sources import parse_post_url  # noqa: E402
 from bot.sources.bluesky import BlueskySource  # noqa: E402
 from bot.store import Store  # noqa: E402
+from bot.timestamps import iso  # noqa: E402
 
 
 def bench_network_archive(posts: int, runs: int) -> list[float]:
@@ -58,7 +61,10 @@ def bench_network_archive(posts: int, runs: int) -> list[float]:
 def synthetic_threads(total: int, per_thread: int) -> list[Thread]:
     threads = []
     for t in range(total // per_thread):
-        did = f"did:plc:bench{t:020d}"
+        # DIDs are random strings (rows land all over the primary key); posts come in time
+        # order across threads, as a watched feed delivers them
+        did = "did:plc:" + hashlib.sha256(str(t).encode()).hexdigest()[:24]
+        start = datetime(2026, 2, 3, tzinfo=UTC) + timedelta(minutes=10 * t)
         account = Account(id=did, platform="bluesky", handle=f"r{t}.test")
         root = f"at://{did}/app.bsky.feed.post/r0"
         posts = []
@@ -76,7 +82,7 @@ def synthetic_threads(total: int, per_thread: int) -> list[Thread]:
                     cid=f"c{t}-{i}",
                     url=f"https://bsky.app/profile/{did}/post/r{i}",
                     text=text,
-                    created_at=f"2026-02-03T14:{i // 60 % 60:02d}:{i % 60:02d}.000Z",
+                    created_at=iso(start + timedelta(seconds=i)),
                     reply_parent_id=f"at://{did}/app.bsky.feed.post/r{i - 1}" if i else None,
                     reply_root_id=root if i else None,
                     links=[
