@@ -94,10 +94,6 @@ class Thread:
     def present_posts(self) -> list[Post]:
         return [p for p in self.posts if p.status == "ok"]
 
-    @property
-    def links(self) -> list[Link]:
-        return [link for p in self.posts for link in p.links]
-
 
 # --- the link stage ------------------------------------------------------------------
 

@@ -99,13 +99,6 @@ def young_threads(store: Store, since: str) -> list[tuple[str, str, str]]:
 # --- requests ------------------------------------------------------------------------
 
 
-def request_known(store: Store, mention_id: str) -> bool:
-    row = store.conn.execute(
-        "select 1 from requests where mention_post_id = ?", [mention_id]
-    ).fetchone()
-    return row is not None
-
-
 def add_request(store: Store, **values: Any) -> int | None:
     """Record a request once; None if the mention was recorded before (never twice)."""
     now = utc_now()
