@@ -134,11 +134,16 @@ class Store:
             # the counts shown beside each thread in Datasette, kept with the thread row
             counts = conn.execute(
                 """
+                with c as (
+                  select count(*) filter (where p.status = 'ok') as ok,
+                         count(*) filter (where p.status != 'ok') as gaps,
+                         (select count(*) from links l join posts p2 on p2.id = l.post_id
+                          where p2.thread_id = :t) as links
+                  from posts p where p.thread_id = :t
+                )
                 update threads set
-                  post_count = (select count(*) from posts where thread_id = :t and status = 'ok'),
-                  gap_count = (select count(*) from posts where thread_id = :t and status != 'ok'),
-                  link_count = (select count(*) from links l join posts p on p.id = l.post_id
-                                where p.thread_id = :t)
+                  post_count = c.ok, gap_count = c.gaps, link_count = c.links
+                from c
                 where id = :t
                 returning post_count, gap_count, link_count,
                           (select handle from accounts where id = :a)
@@ -279,6 +284,14 @@ class Store:
         changed = [
             p for p in thread.posts if p.status == "ok" and existing.get(p.id, ("",))[0] != p.cid
         ]
+        # Only a post saved before has links or images to take away. An edit that removed
+        # links: the old ones live on in post_versions.raw.
+        edited = [p for p in changed if p.id in existing]
+        conn.executemany(
+            "delete from links where post_id = ? and position > ?",
+            [(p.id, len(p.links)) for p in edited],
+        )
+        conn.executemany("delete from images where post_id = ?", [(p.id,) for p in edited])
         self._save_links(conn, changed, now)
         self._save_images(conn, changed)
         return sum(1 for p in thread.posts if p.id not in existing)
@@ -324,14 +337,8 @@ class Store:
             """,
             rows,
         )
-        # An edit that removed links: the old links live on in post_versions.raw.
-        conn.executemany(
-            "delete from links where post_id = ? and position > ?",
-            [(p.id, len(p.links)) for p in posts],
-        )
 
     def _save_images(self, conn: sqlite3.Connection, posts: list[Post]) -> None:
-        conn.executemany("delete from images where post_id = ?", [(p.id,) for p in posts])
         conn.executemany(
             """
             insert into images (post_id, position, url, thumb_url, alt, width, height)
