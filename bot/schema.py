@@ -331,10 +331,21 @@ def _v3_daemon(db: sqlite_utils.Database) -> None:
     db["requests"].create_index(["status"], if_not_exists=True)
 
 
+def _v4_partial_url_index(db: sqlite_utils.Database) -> None:
+    """A link has a canonical URL only once resolved: index only those, so saving a thread
+    (all its links new, none resolved) writes no entries to this index."""
+    db.execute("drop index if exists idx_links_canonical_url")
+    db.execute(
+        "create index idx_links_canonical_url on links (canonical_url) "
+        "where canonical_url is not null"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_link_stage,
     _v3_daemon,
+    _v4_partial_url_index,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from factories import sample_thread
 
+from bot.models import Image
 from bot.store import Store
+from bot.store_links import known_resolution
 
 TABLES = ["accounts", "threads", "posts", "post_versions", "links", "images"]
 
@@ -198,3 +200,44 @@ def test_raw_json_with_numbers_too_big_for_64_bits_is_kept(store: Store) -> None
     store.save_thread(thread)
     raw = store.conn.execute("select json_extract(raw, '$.likeCount') from posts").fetchone()[0]
     assert str(raw).startswith("1.18059162071741")  # SQLite reads it back as a real
+
+
+def test_an_edit_that_changes_the_images_keeps_only_the_new_ones(store: Store) -> None:
+    thread = sample_thread(2)
+    with_images = [
+        replace(
+            p,
+            images=[
+                Image(url=f"https://cdn.example/{p.cid}/{i}.jpg", alt=f"page {i}") for i in (1, 2)
+            ],
+        )
+        for p in thread.posts
+    ]
+    store.save_thread(replace(thread, posts=with_images))
+    edited = replace(
+        with_images[1],
+        cid="edited",
+        images=[Image(url="https://cdn.example/new.jpg", alt="the order's last page")],
+    )
+    store.save_thread(replace(thread, posts=[with_images[0], edited]))
+    rows = store.conn.execute(
+        "select p.cid, i.position, i.alt from images i join posts p on p.id = i.post_id "
+        "order by p.position, i.position"
+    ).fetchall()
+    first = with_images[0].cid
+    assert rows == [
+        (first, 1, "page 1"),
+        (first, 2, "page 2"),
+        ("edited", 1, "the order's last page"),
+    ]
+
+
+def test_finding_an_archived_url_uses_an_index(store: Store) -> None:
+    # the link stage asks this for every link: a table scan would make big archives crawl
+    store.save_thread(sample_thread(3))
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    known_resolution(store, "https://www.courtlistener.com/docket/2/")
+    store.conn.set_trace_callback(None)
+    plan = store.conn.execute(f"explain query plan {statements[-1]}").fetchall()
+    assert any("idx_links_canonical_url" in row[-1] for row in plan), plan
