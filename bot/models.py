@@ -154,3 +154,100 @@ class LinkResolution:
     retry_at: str | None = None  # when to try a failed link again; None: never
     document: Document | None = None
     docket: Docket | None = None
+
+
+# --- mentions and replies ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """One page of an account's own posts, newest first, and where the next page starts."""
+
+    posts: list[Post]
+    cursor: str | None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A post that addresses the bot, as any platform's connector reports it.
+
+    The connector has already checked that the post mentions the bot; `text` is the post's
+    text with the bot's own mention blanked out, ready for the mention grammar.
+    """
+
+    platform: Platform
+    post_id: str
+    author: Account
+    text: str
+    # the post whose thread an archive request means: the quoted post, else the parent
+    target_post_id: str | None
+    created_at: str | None = None
+    indexed_at: str | None = None  # when the platform received it (orders a cursor)
+    author_is_bot: bool = False  # the platform says so (a "bot" label, an automated flag)
+    # what the platform needs to reply in the right conversation; opaque outside sources/
+    reply_context: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MentionPage:
+    """Mentions since a cursor, oldest first, and the cursor to save once they are recorded."""
+
+    mentions: list[Mention]
+    cursor: str | None
+
+
+@dataclass(frozen=True)
+class ReplyLink:
+    """A link in a reply: characters [start, end) of the text show `url`."""
+
+    start: int
+    end: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    links: tuple[ReplyLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReplyLimits:
+    """What a platform accepts as a reply.
+
+    `link_length`: graphemes every URL counts for whatever its length (X counts 23), or None
+    when a link counts as the text it shows. `shortened_links`: a link may show a shortened
+    text and still point to the full URL (Bluesky's link facets); otherwise the full URL is in
+    the text.
+    """
+
+    max_graphemes: int
+    max_bytes: int | None = None
+    link_length: int | None = None
+    shortened_links: bool = False
+
+
+# --- annotations -----------------------------------------------------------------------
+
+SubjectType = Literal["post", "document"]
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One fact read from a post's or a document's text.
+
+    `value` is the text as written (characters [start, end) of the subject's text);
+    `normalized` the canonical form (a register id, a court id, a docket number in one
+    spelling). `annotator` names the rules and their version ("judge/1").
+    """
+
+    kind: str  # judge, appointed_by, court, case_name, docket_number, citation, outcome, topic
+    value: str
+    normalized: str
+    start: int
+    end: int
+    confidence: float
+    subject_type: SubjectType
+    subject_id: str
+    annotator: str
+    details: dict[str, Any] = field(default_factory=dict)
