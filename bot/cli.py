@@ -73,27 +73,29 @@ def settings_from(ctx: click.Context) -> Settings:
 @click.pass_context
 @reports_errors
 def archive(ctx: click.Context, urls: tuple[str, ...], no_links: bool) -> None:
-    """Archive the thread containing each post URL (bsky.app URL or at:// URI).
+    """Archive the thread containing each post URL.
 
     Prints one line per thread: number, author, posts, links and its page in Datasette,
     then resolves the threads' links and archives what they point to. Each thread is saved
     in one transaction: a failure leaves it as it was.
     """
-    from bot.archive import archive_thread
-    from bot.sources import parse_post_url
-    from bot.sources.bluesky import BlueskySource
+    from bot.pipeline import archive_thread
+    from bot.sources.base import ThreadSource
+    from bot.sources.registry import connector, parse_post_url
     from bot.store import Store
 
     settings = settings_from(ctx)
     refs = [parse_post_url(url) for url in urls]  # all bad input is reported before any work
-    source = BlueskySource(settings.bluesky.service, timeout=settings.bluesky.timeout)
+    sources: dict[str, ThreadSource] = {}
     store = Store(settings.db)
     failures: list[ThreadbotError] = []
     archived: list[int] = []
     try:
         for ref in refs:
+            if ref.platform not in sources:
+                sources[ref.platform] = connector(ref.platform).source(settings)
             try:
-                result = archive_thread(ref, source, store, settings.public_url)
+                result = archive_thread(ref, sources[ref.platform], store, settings.public_url)
             except ThreadbotError as e:
                 if len(refs) == 1:
                     raise
@@ -107,10 +109,13 @@ def archive(ctx: click.Context, urls: tuple[str, ...], no_links: bool) -> None:
                 f"thread {s.id}: @{s.author_handle}, {s.post_count} posts{gaps}, "
                 f"{s.link_count} links, {result.page_url}"
             )
+            for note in result.notes:
+                click.echo(f"  note: left out: {note}", err=True)
         if archived and not no_links:
-            _resolve(settings, store, thread_ids=archived)
+            _resolve(settings, store, thread_ids=archived, budget=settings.fetch.budget)
     finally:
-        source.close()
+        for source in sources.values():
+            source.close()
         store.close()
     if failures:
         sys.exit(max(e.exit_code for e in failures))
@@ -129,7 +134,7 @@ def resolve(ctx: click.Context, limit: int | None, refresh: bool) -> None:
     """Resolve due links: new ones, and failed ones whose retry time has come."""
     import asyncio
 
-    from bot.links.resolve import refresh_documents
+    from bot.links.stage import refresh_documents
     from bot.store import Store
 
     settings = settings_from(ctx)
@@ -151,7 +156,7 @@ def _resolve(settings: Settings, store: Any, **which: Any) -> None:
     """Run the link stage; a progress bar on a terminal; one summary line."""
     import asyncio
 
-    from bot.links.resolve import resolve_due_links
+    from bot.links.stage import resolve_due_links
 
     bar = None
     if sys.stderr.isatty():
@@ -172,6 +177,11 @@ def _resolve(settings: Settings, store: Any, **which: Any) -> None:
             f"links: {summary.ok} resolved, {summary.documents} documents archived, "
             f"{summary.failed} failed, {summary.blocked} blocked"
         )
+    if summary.left:
+        click.echo(
+            f"links: {summary.left} not reached within {settings.fetch.budget:g} s "
+            "(fetch.budget); `threadbot resolve` finishes them"
+        )
 
 
 @cli.command()
@@ -185,9 +195,12 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
     import uvicorn
 
+    from bot.store import Store
     from bot.web.app import make_datasette
 
     settings = settings_from(ctx)
+    # a missing file or one that is no archive is refused here, before the server starts
+    Store(settings.db, readonly=True).close_after_check()
     datasette = make_datasette(settings.db)
     asyncio.run(datasette.invoke_startup())
     click.echo(f"serving {settings.db} at http://{host}:{port}/", err=True)
@@ -200,17 +213,22 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @reports_errors
 def run(ctx: click.Context, once: bool) -> None:
     """Run the daemon: watch reporters, answer mentions, resolve links, refresh threads."""
-    from bot.daemon import Daemon
+    from pathlib import Path
 
-    daemon = Daemon(settings_from(ctx))
-    try:
-        if once:
-            if not daemon.run_once():
-                sys.exit(1)
-        else:
-            daemon.run_forever()
-    finally:
-        daemon.close()
+    from bot.daemon.lock import DaemonLock
+    from bot.daemon.scheduler import Daemon
+
+    settings = settings_from(ctx)
+    with DaemonLock(Path(settings.db)):
+        daemon = Daemon(settings)
+        try:
+            if once:
+                if not daemon.run_once():
+                    sys.exit(1)
+            else:
+                daemon.run_forever()
+        finally:
+            daemon.close()
 
 
 @cli.command()
@@ -218,11 +236,11 @@ def run(ctx: click.Context, once: bool) -> None:
 @reports_errors
 def status(ctx: click.Context) -> None:
     """Last run of each job, queue sizes, error counts and recent requests."""
-    from bot.status import describe_status
+    from bot.daemon.status import describe_status
     from bot.store import Store
 
     settings = settings_from(ctx)
-    store = Store(settings.db)
+    store = Store(settings.db, readonly=True)
     try:
         for line in describe_status(store):
             click.echo(line)

@@ -49,7 +49,8 @@ class CourtListenerSettings:
 class FetchSettings:
     allow_private_addresses: bool = False
     max_bytes: int = 50 * 1024 * 1024
-    timeout: float = 30.0
+    timeout: float = 30.0  # seconds for one whole request, body included
+    budget: float = 120.0  # seconds for a thread's links (archive, requests, the daemon)
     proxy: str = ""
     ca_bundle: str = ""
 

@@ -34,3 +34,14 @@ class ConfigError(ThreadbotError):
     """The configuration file or environment is invalid."""
 
     exit_code = 2
+
+
+def describe(error: BaseException) -> str:
+    """An exception as words for a log line or an error row, never empty: its message,
+    else its cause's, else its type's name ("ConnectError")."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if str(cause).strip():
+            return str(cause).strip()
+        cause = cause.__cause__ or cause.__context__
+    return type(error).__name__

@@ -7,6 +7,7 @@ works on these classes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 Platform = Literal["bluesky", "x"]
@@ -70,9 +71,11 @@ class Post:
     cid: str = ""
     url: str = ""  # where a person reads it (bsky.app)
     text: str = ""
-    created_at: str | None = None  # UTC, ISO 8601
+    created_at: str | None = None  # UTC, ISO 8601, as the author's client says
+    indexed_at: str | None = None  # when the platform received it (its own clock)
     reply_parent_id: str | None = None
     reply_root_id: str | None = None
+    reply_root_author_id: str | None = None  # the conversation's first author, if known
     quote_id: str | None = None  # the post this one quotes
     langs: tuple[str, ...] = ()
     links: list[Link] = field(default_factory=list)
@@ -89,6 +92,8 @@ class Thread:
     platform: Platform
     author_id: str
     posts: list[Post]
+    # what could not be read (a stranger's malformed reply skipped), one sentence each
+    notes: list[str] = field(default_factory=list)
 
     @property
     def present_posts(self) -> list[Post]:
@@ -117,12 +122,14 @@ class Docket:
 
 @dataclass(frozen=True)
 class Document:
-    """A copy of what a link points to: the bytes and what we read from them."""
+    """A copy of what a link points to: the bytes (in a file, until the store keeps them)
+    and what we read from them."""
 
     url: str  # the final URL it was fetched from
     kind: str  # courtlistener_document, pdf, article, courtlistener_docket, …
     content_type: str
-    content: bytes
+    file: Path  # the bytes as downloaded
+    size: int
     sha256: str
     title: str = ""
     text: str = ""
@@ -133,10 +140,14 @@ class Document:
     description: str = ""
     court_id: str = ""
     court: str = ""
-    document_number: int | None = None
-    attachment_number: int | None = None
+    # as text: appellate numbers keep their leading zeros ("00803263743")
+    document_number: str | None = None
+    attachment_number: str | None = None
     etag: str = ""  # the server's validators, to ask later whether it changed
     last_modified: str = ""
+    # False when a limit (time, memory, length) stopped reading; `text_note` says which
+    text_complete: bool = True
+    text_note: str = ""
 
 
 @dataclass(frozen=True)

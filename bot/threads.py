@@ -19,18 +19,17 @@ from bot.models import Post, Thread
 
 
 def reconstruct(posts: Iterable[Post], root_id: str) -> Thread:
-    """Order the root author's posts under `root_id`; the root may be a gap we never saw.
+    """Order the root author's posts under `root_id`, which must be among `posts` (a gap
+    when the platform could not show it: the source knows its author).
 
     Posts of the author that reply to the same thread but hang below a post we could not
     see (their parent is gone and unknown) follow the main tree, oldest first, so nothing
     the author wrote is dropped.
     """
     by_id = {p.id: p for p in posts}
-    author = by_id[root_id].author_id if root_id in by_id else _did(root_id)
     if root_id not in by_id:
-        by_id[root_id] = Post(
-            id=root_id, platform=_platform(root_id), author_id=author, status="not_found"
-        )
+        raise ValueError(f"the thread's root {root_id} is not among its posts")
+    author = by_id[root_id].author_id
 
     children: dict[str, list[Post]] = defaultdict(list)
     for post in by_id.values():
@@ -125,11 +124,3 @@ def _sort_time(post: Post, children: dict[str, list[Post]]) -> str:
         return post.created_at
     times = [c.created_at for c in children.get(post.id, []) if c.created_at]
     return min(times) if times else "9999"
-
-
-def _did(post_id: str) -> str:
-    return post_id.removeprefix("at://").split("/")[0]
-
-
-def _platform(post_id: str) -> str:
-    return "bluesky" if post_id.startswith("at://") else "x"

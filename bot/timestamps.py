@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 
 def iso(when: datetime) -> str:
@@ -26,3 +27,20 @@ def ago(delta: timedelta) -> str:
 
 def from_now(delta: timedelta) -> str:
     return iso(datetime.now(UTC) + delta)
+
+
+def parse_iso(value: str) -> datetime:
+    """A time written by `iso` (or any ISO 8601 time) → an aware datetime."""
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def normalize_time(value: Any) -> str | None:
+    """Any ISO 8601 timestamp a platform sent → the archive's form; None if it is not one
+    (or a year UTC cannot hold)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return iso(parse_iso(value))
+    except (ValueError, OverflowError):
+        return None

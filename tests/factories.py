@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from bot.models import Thread
-from bot.sources.bluesky_records import parse_thread_view
+from bot.sources.bluesky.records import parse_thread_view
 from bot.threads import reconstruct
 
 REPORTER = ("did:plc:reporter000000000000000", "reporter.test")

@@ -2,8 +2,10 @@
 
 Calls go through the link stage's Fetcher, so its timeouts, retries on 429 (honouring
 Retry-After) and address guard apply. Without a token nothing is asked: the PDF and the
-fields parsed from its URL are archived all the same. The token is sent in a header and
-never logged or stored.
+fields parsed from its URL are archived all the same. An answer other than the data (a
+refused token, a rate limit, an outage) raises `EnrichmentFailed`: the link stage keeps
+the document, records why its details are missing, and asks again later. The token is sent
+in a header and never logged or stored.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from bot.models import Docket
 
 log = logging.getLogger(__name__)
 WEB_BASE = "https://www.courtlistener.com"
+MAX_ANSWER = 4 * 1024 * 1024  # an API page of 20 results is a few KB
+
+
+class EnrichmentFailed(Exception):
+    """The API did not answer with the data; the message says how, in one sentence."""
 
 
 class CourtListenerAPI:
@@ -43,21 +50,23 @@ class CourtListenerAPI:
         return docket_from_api(data) if isinstance(data, dict) and data.get("id") else None
 
     async def recap_document(
-        self, docket_id: int, document_number: int, attachment_number: int
+        self, docket_id: int, document_number: str, attachment_number: str
     ) -> dict[str, Any] | None:
         """The RECAP document's description and page count, if CourtListener has it."""
         params: dict[str, Any] = {
             "docket_entry__docket__id": docket_id,
             "document_number": document_number,
         }
-        if attachment_number:
+        if attachment_number not in ("", "0"):
             params["attachment_number"] = attachment_number
         data = await self._get("recap-documents/", params)
         results = data.get("results") if isinstance(data, dict) else None
         if not isinstance(results, list):
             return None
         for item in results:
-            if isinstance(item, dict) and (item.get("attachment_number") or 0) == attachment_number:
+            if isinstance(item, dict) and str(item.get("attachment_number") or 0) == (
+                attachment_number or "0"
+            ):
                 return item
         return None
 
@@ -70,14 +79,21 @@ class CourtListenerAPI:
             accept="application/json",
             headers={"Authorization": f"Token {self._token}"},
         )
-        if result.outcome != "ok" or result.body is None:
-            log.warning("courtlistener api %s: %s", path, result.error)
-            return None
         try:
-            return orjson.loads(result.body)
-        except orjson.JSONDecodeError:
-            log.warning("courtlistener api %s: not JSON", path)
-            return None
+            if result.outcome != "ok" or result.body is None:
+                why = {401: "the token was refused", 403: "the token was refused"}.get(
+                    result.status or 0, result.error or "no answer"
+                )
+                raise EnrichmentFailed(f"CourtListener API: {why}")
+            if result.body.size > MAX_ANSWER:
+                raise EnrichmentFailed("CourtListener API: the answer is too large")
+            try:
+                return orjson.loads(result.body.read())
+            except orjson.JSONDecodeError:
+                raise EnrichmentFailed("CourtListener API: the answer is not JSON") from None
+        finally:
+            if result.body is not None:
+                result.body.discard()
 
 
 def docket_from_api(data: dict[str, Any]) -> Docket:

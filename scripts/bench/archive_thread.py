@@ -25,11 +25,12 @@ sys.path.insert(0, str(ROOT / "scripts" / "sandbox"))
 from network import LocalNetwork  # noqa: E402
 from seed import make_author, post, wait_for_posts  # noqa: E402
 
-from bot.archive import archive_thread  # noqa: E402
 from bot.models import Account, Link, Post, Thread  # noqa: E402
-from bot.sources import parse_post_url  # noqa: E402
-from bot.sources.bluesky import BlueskySource  # noqa: E402
+from bot.pipeline import archive_thread  # noqa: E402
+from bot.sources.bluesky.reader import BlueskySource  # noqa: E402
+from bot.sources.registry import parse_post_url  # noqa: E402
 from bot.store import Store  # noqa: E402
+from bot.store.threads import save_thread  # noqa: E402
 from bot.timestamps import iso  # noqa: E402
 
 
@@ -149,7 +150,7 @@ def bench_store(total: int, per_thread: int, runs: int) -> list[float]:
             _ = store.conn  # open and migrate before timing
             started = time.perf_counter()
             for thread in threads:
-                store.save_thread(thread)
+                save_thread(store, thread)
             elapsed = time.perf_counter() - started
             count = store.conn.execute("select count(*) from posts_fts").fetchone()[0]
             assert count == total, count

@@ -184,7 +184,7 @@ def test_a_kill_around_the_reply_ends_in_exactly_one_reply(network, bot, daemon,
     crash = daemon(
         code=f"""
         import os
-        from bot.sources.bluesky_account import BlueskyAccount
+        from bot.sources.bluesky.account import BlueskyAccount
         real = BlueskyAccount.reply
         def reply(self, *args, **kwargs):
             if {dies!r} == "after posting":

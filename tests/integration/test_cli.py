@@ -34,8 +34,7 @@ def closed_port() -> int:
     [
         ("not-a-url", "not a URL: 'not-a-url'"),
         ("https://bsky.app/profile/court.test", "not a Bluesky post URL"),
-        ("https://example.com/news/story", "not a Bluesky post URL"),
-        ("https://x.com/reporter/status/1893", "X posts cannot be archived yet"),
+        ("https://example.com/news/story", "not a post URL of a platform threadbot reads"),
         ("at://did:plc:abc/app.bsky.feed.like/3k", "not an at:// URI of a post"),
         ("https://bsky.app/profile/bad_handle!/post/3k", "not a valid Bluesky handle"),
     ],
@@ -124,8 +123,9 @@ def test_serve_answers_over_http(tmp_path: Path) -> None:
     from factories import sample_thread
 
     from bot.store import Store
+    from bot.store.threads import save_thread
 
-    Store(tmp_path / "archive.db").save_thread(sample_thread(3))
+    save_thread(Store(tmp_path / "archive.db"), sample_thread(3))
     port = closed_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("THREADBOT_")}
     server = subprocess.Popen(

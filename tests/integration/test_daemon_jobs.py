@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
-from bot.daemon import Daemon, refresh_due
+from bot.daemon.refresh import refresh_due
+from bot.daemon.scheduler import Daemon
 from bot.errors import RateLimited, ServiceError
 
 

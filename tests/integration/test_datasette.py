@@ -11,13 +11,14 @@ from factories import sample_thread
 
 from bot.errors import ConfigError
 from bot.store import Store
+from bot.store.threads import save_thread
 from bot.web.app import make_datasette
 
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     store = Store(tmp_path / "archive.db")
-    store.save_thread(sample_thread(5))
+    save_thread(store, sample_thread(5))
     store.close()
     return tmp_path / "archive.db"
 
@@ -62,14 +63,14 @@ def test_the_archive_is_served_read_only(archive: Path) -> None:
 def test_new_rows_written_while_serving_are_visible(archive: Path) -> None:
     datasette = make_datasette(archive)
     before = asyncio.run(datasette.client.get("/archive/posts.json?_shape=array")).json()
-    Store(archive).save_thread(sample_thread(7))
+    save_thread(Store(archive), sample_thread(7))
     after = asyncio.run(datasette.client.get("/archive/posts.json?_shape=array")).json()
     assert (len(before), len(after)) == (5, 7)
 
 
 def test_an_archive_with_another_name_gets_the_same_pages(tmp_path: Path) -> None:
     store = Store(tmp_path / "court-watch.db")
-    store.save_thread(sample_thread(2))
+    save_thread(store, sample_thread(2))
     rows = asyncio.run(
         make_datasette(store.path).client.get("/court-watch/thread.json?id=1&_shape=array")
     ).json()

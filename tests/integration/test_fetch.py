@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -19,7 +20,7 @@ from fetch_server import PAGE, FetchTestServer, self_signed_certificate
 from bot.config import FetchSettings
 from bot.errors import ConfigError
 from bot.links.fetch import Fetcher, FetchResult, parse_retry_after
-from bot.links.guard import AddressGuard, address_refusal, parse_ip_literal
+from bot.links.fetch.guard import AddressGuard, address_refusal, parse_ip_literal
 
 MB = 1 << 20
 # Loopback is private, so most tests allow private addresses; the SSRF tests do not.
@@ -62,7 +63,10 @@ def fetch(url: str, settings: FetchSettings = OPEN, /, **options: Any) -> FetchR
 
     async def go() -> FetchResult:
         async with Fetcher(settings, **options) as fetcher:
-            return await fetcher.fetch(url, **call)
+            result = await fetcher.fetch(url, **call)
+            # The body is a file the Fetcher removes on exit: read what it wrote, so the
+            # tests below compare bytes.
+            return replace(result, body=result.body.read() if result.body else None)
 
     return asyncio.run(go())
 
@@ -201,15 +205,16 @@ def test_retry_after_as_an_http_date() -> None:
 def test_server_that_never_answers_times_out(server: FetchTestServer) -> None:
     settings = FetchSettings(allow_private_addresses=True, timeout=0.3)
     result = fetch(server.url("/hang"), settings, retries=1)
-    assert result.outcome == "failed" and result.error == "timed out after 0.3 s"
-    assert result.status is None and result.attempts == 2
+    assert result.outcome == "failed" and "0.3 s" in (result.error or "")
+    assert result.transient  # tried again later, not now
+    assert result.status is None and result.attempts == 1
 
 
 def test_server_that_trickles_hits_the_deadline(server: FetchTestServer) -> None:
     settings = FetchSettings(allow_private_addresses=True, timeout=2.0)
     result = fetch(server.url("/trickle"), settings, request_deadline=0.4)
     assert result.outcome == "failed"
-    assert result.error == "the server took longer than 0.4 s in all"
+    assert result.error == "no complete answer within 0.4 s"
     assert result.attempts == 1  # not retried: the same server would do it again
 
 
@@ -234,7 +239,8 @@ def test_unknown_host_is_not_retried() -> None:
 def test_body_longer_than_its_content_length(server: FetchTestServer) -> None:
     async def go() -> list[FetchResult]:
         async with Fetcher(OPEN, trust_env=False, max_connections=1) as fetcher:
-            return [await fetcher.fetch(server.url(p)) for p in ("/lie/short", "/page")]
+            results = [await fetcher.fetch(server.url(p)) for p in ("/lie/short", "/page")]
+            return [replace(r, body=r.body.read() if r.body else None) for r in results]
 
     lie, after = asyncio.run(go())
     assert lie.outcome == "failed" and lie.body is None and lie.status == 200
@@ -427,7 +433,7 @@ def test_private_addresses_allowed_by_the_setting(server: FetchTestServer) -> No
         ),
         ("2002:7f00:1::", "an IPv6 form of 127.0.0.1, a loopback address"),
         ("64:ff9b:1::1", "a private (local NAT64) address"),
-        ("::127.0.0.1", "a reserved (IPv4-compatible) address"),
+        ("::127.0.0.1", "an IPv6 form of 127.0.0.1, a loopback address"),
         ("2001::1", "a Teredo tunnel address"),
         ("fe80::1%eth0", "a link-local address"),
     ],
@@ -527,7 +533,8 @@ def test_concurrent_fetches_share_the_pool(server: FetchTestServer) -> None:
     async def go() -> list[FetchResult]:
         async with Fetcher(OPEN, trust_env=False, max_connections=3) as fetcher:
             urls = [server.url(f"/chain/{i % 3}") for i in range(30)]
-            return await asyncio.gather(*(fetcher.fetch(u) for u in urls))
+            results = await asyncio.gather(*(fetcher.fetch(u) for u in urls))
+            return [replace(r, body=r.body.read() if r.body else None) for r in results]
 
     assert all(r.outcome == "ok" and r.body == PAGE for r in asyncio.run(go()))
 

@@ -11,9 +11,10 @@ import pytest
 from factories import thread_linking
 
 from bot.config import Settings, load_settings
-from bot.links.resolve import resolve_due_links
+from bot.links.stage import resolve_due_links
 from bot.store import Store
-from bot.store_links import due_links
+from bot.store.links import due_links
+from bot.store.threads import save_thread
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts" / "sandbox"))
 from web import SandboxWeb
@@ -34,7 +35,7 @@ def settings_for(web: SandboxWeb, token: bool = True, **fetch: object) -> Settin
 
 
 def archive(store: Store, settings: Settings, urls: list[str], name: str = "links"):  # type: ignore[no-untyped-def]
-    store.save_thread(thread_linking(urls, name))
+    save_thread(store, thread_linking(urls, name))
     return asyncio.run(resolve_due_links(store, settings))
 
 
@@ -68,8 +69,8 @@ def test_every_kind_is_archived(store: Store, web: SandboxWeb) -> None:
         "where kind = 'courtlistener_document' order by attachment_number"
     ).fetchall()
     assert docs == [
-        ("courtlistener_document", 0, 42, "dcd"),
-        ("courtlistener_document", 1, 42, "dcd"),
+        ("courtlistener_document", "0", "42", "dcd"),
+        ("courtlistener_document", "1", "42", "dcd"),
     ]
     # one case, found from the storage path and from the docket page alike
     assert store.conn.execute(
@@ -134,7 +135,7 @@ def test_ten_thousand_links_in_one_post_are_kept_and_fetched_once(
 ) -> None:
     from factories import REPORTER, link_facet, post_view, uri
 
-    from bot.sources.bluesky_records import parse_post_view
+    from bot.sources.bluesky.records import parse_post_view
     from bot.threads import reconstruct
 
     url = web.url("story")
@@ -147,7 +148,7 @@ def test_ten_thousand_links_in_one_post_are_kept_and_fetched_once(
         for i in range(10_000)
     ]
     post = parse_post_view(post_view(REPORTER, "many", text, minute=1, facets=facets))
-    store.save_thread(reconstruct([post], uri(REPORTER, "many")))
+    save_thread(store, reconstruct([post], uri(REPORTER, "many")))
     assert store.conn.execute("select count(*) from links").fetchone()[0] == 10_000
 
     before = len(web.requests)
@@ -160,7 +161,7 @@ def test_ten_thousand_links_in_one_post_are_kept_and_fetched_once(
 def test_refreshing_keeps_a_new_version_only_when_the_content_changed(
     store: Store, web: SandboxWeb
 ) -> None:
-    from bot.links.resolve import refresh_documents
+    from bot.links.stage import refresh_documents
 
     settings = settings_for(web)
     story_path = web.url("story").removeprefix(web.base)

@@ -10,13 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-import sqlite_utils
-from factories import sample_thread, thread_linking
+from factories import thread_linking
 
 from bot.config import load_settings
-from bot.links.resolve import resolve_due_links
-from bot.schema import MIGRATIONS, SCHEMA_VERSION
+from bot.links.stage import resolve_due_links
 from bot.store import Store
+from bot.store.threads import save_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts" / "sandbox"))
@@ -41,7 +40,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("docs") / "archive.db"
     store = Store(path)
     with SandboxWeb() as web:
-        store.save_thread(thread_linking([web.url(n) for n in ("order", "docket", "story")]))
+        save_thread(store, thread_linking([web.url(n) for n in ("order", "docket", "story")]))
         asyncio.run(resolve_due_links(store, load_settings(environ=web.threadbot_env())))
     store.close()
     return path
@@ -60,19 +59,3 @@ def test_the_documented_joins_find_the_archived_case(archive: Path) -> None:
             "join links l on l.docket_id = k.id join posts p on p.id = l.post_id group by k.id"
         ).fetchall()
     assert cited == [("Tri-County Water Authority v. Department of Agriculture", 1)]
-
-
-def test_an_archive_from_the_first_schema_is_migrated_with_its_rows(tmp_path: Path) -> None:
-    path = tmp_path / "archive.db"
-    db = sqlite_utils.Database(path)
-    MIGRATIONS[0](db)
-    db.execute("pragma user_version = 1")
-    db.conn.commit()
-    db.conn.close()
-    store = Store(path)
-    store.save_thread(sample_thread(2))  # opening migrates, then the save uses new columns
-    version = store.conn.execute("pragma user_version").fetchone()[0]
-    columns = {c.name for c in store.db["links"].columns}
-    assert version == SCHEMA_VERSION
-    assert {"canonical_url", "next_attempt_at", "document_id"} <= columns
-    assert store.db["dockets"].exists()

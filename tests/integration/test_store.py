@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from factories import sample_thread
 
+from bot.errors import BadInput
 from bot.models import Image
-from bot.store import Store
-from bot.store_links import known_resolution
+from bot.store import Store, threads
+from bot.store.links import known_resolution
+from bot.store.threads import save_thread
 
 TABLES = ["accounts", "threads", "posts", "post_versions", "links", "images"]
 
@@ -40,9 +42,9 @@ def store(tmp_path: Path) -> Store:
 
 
 def test_saving_twice_changes_nothing(store: Store) -> None:
-    first = store.save_thread(sample_thread(5))
+    first = save_thread(store, sample_thread(5))
     before = dump(store.path)
-    second = store.save_thread(sample_thread(5))
+    second = save_thread(store, sample_thread(5))
     assert second.id == first.id
     assert (second.post_count, second.link_count, second.new_posts) == (5, 5, 0)
     after = dump(store.path)
@@ -52,7 +54,7 @@ def test_saving_twice_changes_nothing(store: Store) -> None:
 
 
 def test_posts_are_stored_in_reading_order_with_full_links(store: Store) -> None:
-    saved = store.save_thread(sample_thread(5))
+    saved = save_thread(store, sample_thread(5))
     rows = store.conn.execute(
         "select p.position, l.display_text, l.url from posts p join links l on l.post_id = p.id "
         "where p.thread_id = ? order by p.position",
@@ -66,9 +68,9 @@ def test_posts_are_stored_in_reading_order_with_full_links(store: Store) -> None
 
 
 def test_new_posts_are_appended_and_first_archive_time_kept(store: Store) -> None:
-    saved = store.save_thread(sample_thread(3))
+    saved = save_thread(store, sample_thread(3))
     archived = store.conn.execute("select id, archived_at from posts order by id").fetchall()
-    grown = store.save_thread(sample_thread(5))
+    grown = save_thread(store, sample_thread(5))
     assert (grown.id, grown.post_count, grown.new_posts) == (saved.id, 5, 2)
     positions = store.conn.execute("select position from posts order by position").fetchall()
     assert [p[0] for p in positions] == [1, 2, 3, 4, 5]
@@ -77,8 +79,8 @@ def test_new_posts_are_appended_and_first_archive_time_kept(store: Store) -> Non
 
 
 def test_an_edited_post_keeps_its_earlier_version(store: Store) -> None:
-    store.save_thread(sample_thread(3))
-    store.save_thread(sample_thread(3, edit={2: "Post 2, corrected: the motion was DENIED."}))
+    save_thread(store, sample_thread(3))
+    save_thread(store, sample_thread(3, edit={2: "Post 2, corrected: the motion was DENIED."}))
     text = store.conn.execute("select text from posts where id like '%/p2'").fetchone()[0]
     versions = store.conn.execute("select text from post_versions").fetchall()
     assert text == "Post 2, corrected: the motion was DENIED."
@@ -91,10 +93,10 @@ def test_an_edited_post_keeps_its_earlier_version(store: Store) -> None:
 
 
 def test_a_deleted_post_keeps_its_text_and_place(store: Store) -> None:
-    store.save_thread(sample_thread(4))
+    save_thread(store, sample_thread(4))
     thread = sample_thread(4)
     thread.posts[2] = replace(thread.posts[2], status="deleted", text="", raw=None)
-    saved = store.save_thread(thread)
+    saved = save_thread(store, thread)
     row = store.conn.execute(
         "select status, position, text, deleted_at from posts where id like '%/p3'"
     ).fetchone()
@@ -114,7 +116,7 @@ def test_a_deleted_post_keeps_its_text_and_place(store: Store) -> None:
         4,
     )
     # archiving it again keeps the first time we noticed
-    store.save_thread(thread)
+    save_thread(store, thread)
     again = store.conn.execute("select deleted_at from posts where id like '%/p3'").fetchone()[0]
     assert again == row[3]
 
@@ -124,7 +126,7 @@ def test_a_gap_reported_by_the_platform_is_kept_in_place(store: Store) -> None:
     thread.posts[1] = replace(
         thread.posts[1], status="not_found", text="", cid="", links=[], raw=None
     )
-    saved = store.save_thread(thread)
+    saved = save_thread(store, thread)
     assert store.conn.execute(
         "select position, status from posts order by position"
     ).fetchall() == [(1, "ok"), (2, "not_found"), (3, "ok")]
@@ -132,7 +134,7 @@ def test_a_gap_reported_by_the_platform_is_kept_in_place(store: Store) -> None:
 
 
 def test_search_finds_posts_by_word_stem(store: Store) -> None:
-    store.save_thread(sample_thread(3))
+    save_thread(store, sample_thread(3))
     hits = store.conn.execute(
         "select count(*) from posts_fts where posts_fts match 'rules'"
     ).fetchone()[0]
@@ -142,22 +144,22 @@ def test_search_finds_posts_by_word_stem(store: Store) -> None:
 def test_a_failure_midway_leaves_the_archive_as_it_was(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store.save_thread(sample_thread(2))
+    save_thread(store, sample_thread(2))
     before = dump(store.path)
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(Store, "_save_links", broken)
+    monkeypatch.setattr(threads, "_save_links", broken)
     with pytest.raises(RuntimeError):
-        store.save_thread(sample_thread(6))
+        save_thread(store, sample_thread(6))
     assert dump(store.path) == before
 
 
 def test_a_kill_midway_leaves_the_archive_as_it_was_and_a_rerun_finishes(tmp_path: Path) -> None:
     path = tmp_path / "archive.db"
     first = Store(path)
-    first.save_thread(sample_thread(2))
+    save_thread(first, sample_thread(2))
     first.close()
     before = counts(path)
     # A real process dies (os._exit: no cleanup, no rollback) after posts are written and
@@ -168,8 +170,10 @@ def test_a_kill_midway_leaves_the_archive_as_it_was_and_a_rerun_finishes(tmp_pat
         sys.path.insert(0, {str(Path(__file__).parents[1])!r})
         from factories import sample_thread
         from bot.store import Store
-        Store._save_links = lambda *a, **k: os._exit(9)
-        Store({str(path)!r}).save_thread(sample_thread(6))
+        from bot.store.threads import save_thread
+        import bot.store.threads
+        bot.store.threads._save_links = lambda *a, **k: os._exit(9)
+        save_thread(Store({str(path)!r}), sample_thread(6))
         """
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
@@ -178,7 +182,7 @@ def test_a_kill_midway_leaves_the_archive_as_it_was_and_a_rerun_finishes(tmp_pat
     with sqlite3.connect(path) as conn:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
     rerun = Store(path)
-    saved = rerun.save_thread(sample_thread(6))
+    saved = save_thread(rerun, sample_thread(6))
     rerun.close()
     assert (saved.post_count, saved.link_count) == (6, 6)
     assert counts(path)["posts"] == 6
@@ -187,17 +191,17 @@ def test_a_kill_midway_leaves_the_archive_as_it_was_and_a_rerun_finishes(tmp_pat
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "archive.db"
     path.write_text("these are my notes, not a database\n" * 100)
-    from bot.errors import ConfigError
-
-    with pytest.raises(ConfigError, match="cannot open the archive"):
-        Store(path).save_thread(sample_thread(1))
-    assert path.read_text().startswith("these are my notes")
+    before = path.read_bytes()
+    with pytest.raises(BadInput, match="is not a threadbot archive"):
+        save_thread(Store(path), sample_thread(1))
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db"]
 
 
 def test_raw_json_with_numbers_too_big_for_64_bits_is_kept(store: Store) -> None:
     thread = sample_thread(1)
     thread.posts[0].raw = {**(thread.posts[0].raw or {}), "likeCount": 2**70}
-    store.save_thread(thread)
+    save_thread(store, thread)
     raw = store.conn.execute("select json_extract(raw, '$.likeCount') from posts").fetchone()[0]
     assert str(raw).startswith("1.18059162071741")  # SQLite reads it back as a real
 
@@ -213,13 +217,13 @@ def test_an_edit_that_changes_the_images_keeps_only_the_new_ones(store: Store) -
         )
         for p in thread.posts
     ]
-    store.save_thread(replace(thread, posts=with_images))
+    save_thread(store, replace(thread, posts=with_images))
     edited = replace(
         with_images[1],
         cid="edited",
         images=[Image(url="https://cdn.example/new.jpg", alt="the order's last page")],
     )
-    store.save_thread(replace(thread, posts=[with_images[0], edited]))
+    save_thread(store, replace(thread, posts=[with_images[0], edited]))
     rows = store.conn.execute(
         "select p.cid, i.position, i.alt from images i join posts p on p.id = i.post_id "
         "order by p.position, i.position"
@@ -234,7 +238,7 @@ def test_an_edit_that_changes_the_images_keeps_only_the_new_ones(store: Store) -
 
 def test_finding_an_archived_url_uses_an_index(store: Store) -> None:
     # the link stage asks this for every link: a table scan would make big archives crawl
-    store.save_thread(sample_thread(3))
+    save_thread(store, sample_thread(3))
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
     known_resolution(store, "https://www.courtlistener.com/docket/2/")

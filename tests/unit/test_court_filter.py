@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.court_filter import (
+from bot.daemon.court_filter import (
     DEFAULT_THRESHOLD,
     MAX_SCORE,
     CourtScore,

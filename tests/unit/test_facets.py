@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.models import Image, Link
-from bot.sources.bluesky_records import (
+from bot.sources.bluesky.records import (
     bare_links,
     images_from_embed,
     links_from_card,

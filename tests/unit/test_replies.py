@@ -1,21 +1,40 @@
-"""The bot's replies: what they say, where their link points, and Bluesky's length limit.
+"""The bot's replies: what they say, where their link points, and each platform's limits.
 
 Bluesky rejects a post over 300 graphemes (or 3000 UTF-8 bytes), and a link facet's offsets
 count UTF-8 bytes: a reply that gets either wrong is never posted, or links the wrong text.
+X counts 280 characters with every URL as 23, and shows the URL in full.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from bot.replies import (
-    MAX_GRAPHEMES,
-    archive_reply,
-    fits,
-    grapheme_length,
-    optout_reply,
-    refusal_reply,
-)
+from bot.daemon import replies
+from bot.daemon.replies import grapheme_length
+from bot.models import Reply, ReplyLimits
+from bot.sources.bluesky.replies import LIMITS, link_facets
+
+MAX_GRAPHEMES = LIMITS.max_graphemes
+X_LIMITS = ReplyLimits(max_graphemes=280, link_length=23)
+
+
+def archive_reply(**kwargs):  # type: ignore[no-untyped-def]
+    """The reply as Bluesky gets it: its text and its link facets."""
+    reply = replies.archive_reply(limits=LIMITS, **kwargs)
+    return reply.text, link_facets(reply)
+
+
+def refusal_reply(reason):  # type: ignore[no-untyped-def]
+    return replies.refusal_reply(reason).text
+
+
+def optout_reply(optin):  # type: ignore[no-untyped-def]
+    return replies.optout_reply(optin).text
+
+
+def fits(text: str) -> bool:
+    return replies.fits(Reply(text), LIMITS)
+
 
 PAGE = "https://archive.example.org/threads/42"
 LINK = "app.bsky.richtext.facet#link"
@@ -238,18 +257,26 @@ def test_grapheme_length(text, count):
     assert grapheme_length(text) == count
 
 
-SAMPLES = [
-    "Judge Chutkan ⚖️ ruled: 🏛 https://storage.courtlistener.com/recap/gov.usco…",
-    "判決文はこちら 👩‍⚖️👨🏿‍⚖️🧑🏽‍💻 🇺🇸🇬🇧🇯🇵🏴‍☠️",
-    "नमस्ते दुनिया — தமிழ் — ไทย — עִבְרִית — العربية",
-    "Z̷̢̛a̶̡̕l̴̨̛g̷̢̛o̶̡̕ \u0600\u0661 \u200b\u200c\u200d \n\u0301 a\u200d\u200d💻 👩\u200d\u200d💻",
-    "\U0001f1e6" * 5 + "\U0001f3fb" * 3 + "\ufe0f" * 2,
-]
+# --- X: the full URL in the text, counted as 23 ------------------------------------------
 
 
-@pytest.mark.parametrize("text", SAMPLES)
-def test_grapheme_length_never_counts_fewer_than_unicode(text):
-    # The `regex` module's \\X implements UAX #29 in full; counting more is safe for a
-    # limit, counting fewer would let an over-long reply through.
-    regex = pytest.importorskip("regex")
-    assert grapheme_length(text) >= len(regex.findall(r"\X", text))
+def test_on_x_the_full_url_is_in_the_text_and_counts_as_23():
+    page_url = "https://archive.example.org/threads/" + "a1b2c3d4e5" * 20  # 236 characters
+    reply = replies.archive_reply(
+        posts=250, documents={"courtlistener_document": 40}, page_url=page_url, limits=X_LIMITS
+    )
+    assert reply.text.endswith(page_url)
+    (link,) = reply.links
+    assert reply.text[link.start : link.end] == page_url == link.url
+    assert len(reply.text) > 280  # longer than 280 characters as written …
+    assert replies.fits(reply, X_LIMITS)  # … but X counts the URL as 23
+
+
+def test_on_x_a_reply_too_long_even_so_is_refused():
+    with pytest.raises(ValueError):
+        replies.archive_reply(
+            posts=1,
+            documents={f"kind{i}": 1 for i in range(3)},
+            page_url=PAGE,
+            limits=ReplyLimits(max_graphemes=40, link_length=23),
+        )

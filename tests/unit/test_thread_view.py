@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sources.bluesky_records import parse_thread_view
+from bot.sources.bluesky.records import parse_thread_view
 
 REPORTER = "did:plc:reporter000000000000000"
 READER = "did:plc:reader00000000000000000"

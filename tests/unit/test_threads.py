@@ -251,8 +251,10 @@ def test_a_gap_without_a_time_sorts_by_its_earliest_reply() -> None:
     ]
 
 
-def test_a_missing_root_becomes_a_not_found_gap_first() -> None:
-    posts = [post("p2", "root", minute=1), post("p3", "p2", minute=2)]
+def test_a_root_the_source_could_not_see_is_a_gap_read_first() -> None:
+    # the source puts a not_found gap where the root was (it knows the root's author)
+    root_gap = post("root", None, minute=None, status="not_found")
+    posts = [root_gap, post("p2", "root", minute=1), post("p3", "p2", minute=2)]
 
     thread = reconstruct(posts, ROOT)
 
@@ -263,8 +265,12 @@ def test_a_missing_root_becomes_a_not_found_gap_first() -> None:
     assert thread.platform == "bluesky"
 
 
-def test_a_missing_root_does_not_pull_in_other_peoples_replies() -> None:
-    posts = [post("p2", "root", minute=1), post("reply", "root", minute=2, did=OTHER)]
+def test_a_root_gap_does_not_pull_in_other_peoples_replies() -> None:
+    posts = [
+        post("root", None, minute=None, status="not_found"),
+        post("p2", "root", minute=1),
+        post("reply", "root", minute=2, did=OTHER),
+    ]
 
     assert rkeys(reconstruct(posts, ROOT).posts) == ["root", "p2"]
 
@@ -355,6 +361,11 @@ def test_a_1000_post_chain_does_not_hit_the_recursion_limit() -> None:
 
 
 @pytest.mark.timeout(5)
+def test_a_root_missing_from_the_posts_is_a_caller_error() -> None:
+    with pytest.raises(ValueError, match="not among its posts"):
+        reconstruct([post("p2", "root", minute=1)], ROOT)
+
+
 def test_a_parent_cycle_in_malformed_data_does_not_hang() -> None:
     posts = [
         post("root", minute=0),

@@ -2,21 +2,18 @@
 
 Links come from strangers' posts, so the far side may be slow, lying or hostile.
 `Fetcher.fetch(url)` turns everything the URL or the server can do into a `FetchResult`
-(outcome "ok", "failed" or "blocked", with one sentence saying why) and never raises for it.
+(outcome "ok", "failed" or "blocked", with one sentence saying why, and whether another
+attempt later could succeed) and never raises for it.
 
 What is checked, and where:
-- the URL (`parse_url`): http or https, no user name or password, a valid host name or
-  address; international names become punycode, old-style IPv4 forms (2130706433) the
-  usual dotted form;
-- every connection (guard.py): the address actually connected to, after every redirect;
-- every redirect (`Fetcher.fetch`): at most `max_redirects`, no loops, http(s) only, and
-  headers the caller gave (an API token) are dropped when a redirect leaves the origin;
-- the body (`_read_body`): `max_bytes` on the bytes received and on the bytes after
-  decompression (a gzip bomb stops at the cap), a Content-Length over the cap refused
-  before reading, a Content-Length that does not match what arrives is a failure;
-- the pace: retries with exponential backoff and jitter on 429/5xx, connect errors and
-  timeouts, honouring Retry-After up to a cap; at most `per_host_connections` requests and
-  `per_host_delay` seconds between request starts per host, `max_connections` in all.
+- the URL (urls.py), for the first request and every redirect;
+- every connection (guard.py, through transport.py): the address actually connected to;
+- every redirect (here): at most `max_redirects`, no loops, http(s) only, and headers the
+  caller gave (an API token) are dropped when a redirect leaves the origin;
+- the body (body.py): capped, decompressed and hashed into a file as it arrives;
+- the pace (politeness.py and here): per-host slots and delays; retries with exponential
+  backoff and jitter on 429/5xx, connect errors and timeouts, honouring Retry-After up to a
+  cap; a deadline for each whole request, body included.
 
     async with Fetcher(settings.fetch) as fetcher:
         result = await fetcher.fetch("https://t.co/abc")
@@ -27,20 +24,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
 import http.cookiejar
 import logging
 import os
 import random
-import re
+import shutil
 import ssl
-import time
+import tempfile
 import urllib.parse
 import urllib.request
-import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,20 +44,22 @@ import httpx
 from bot import __version__
 from bot.config import FetchSettings
 from bot.errors import ConfigError
-from bot.links.guard import (
+from bot.links.fetch.body import Body, BodyError, drain, poison, read_body
+from bot.links.fetch.guard import (
     AddressGuard,
     AddressRefused,
     GuardedNetworkBackend,
     NameNotResolved,
     Resolver,
-    parse_ip_literal,
     system_resolver,
 )
+from bot.links.fetch.politeness import HostGate, Sleep, parse_retry_after
+from bot.links.fetch.transport import GuardedTransport, WireCountingBackend
+from bot.links.fetch.urls import BadURL, parse_url
 
 log = logging.getLogger(__name__)
 
 Outcome = Literal["ok", "failed", "blocked"]
-Sleep = Callable[[float], Awaitable[None]]
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -71,14 +67,6 @@ DEFAULT_USER_AGENT = f"threadbot/{__version__} (link archiver)"
 # Headers a caller may add for one service (an API token) that must not follow a redirect
 # to another origin.
 _ORIGIN_BOUND_HEADERS = ("authorization", "cookie", "proxy-authorization")
-# A redirect's or an error page's body is read and dropped, up to this size, so that its
-# connection can serve the next request; a larger one closes the connection instead.
-_DRAIN_LIMIT = 64 * 1024
-_HOST_NAME = re.compile(
-    r"(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
-    r"(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -90,63 +78,15 @@ class FetchResult:
     redirects: list[str] = field(default_factory=list)  # every URL visited after the first
     status: int | None = None
     content_type: str = ""  # lowercased media type, no parameters: "application/pdf"
-    body: bytes | None = None
+    body: Body | None = None
     outcome: Outcome = "failed"
     error: str | None = None  # one sentence for a person, None when ok
+    # a failure that may pass (a timeout, a refused connection, 429, 5xx): worth trying
+    # again later; False for what never will (a malformed URL, a loop, a 404, too large)
+    transient: bool = False
     retry_after: float | None = None  # seconds, when a 429/503 we gave up on said so
     attempts: int = 0  # requests sent for this URL, retries included, redirects not
     headers: dict[str, str] = field(default_factory=dict)  # final response, lowercased keys
-
-
-class BadURL(ValueError):
-    """The URL cannot be fetched as written; the message says why."""
-
-
-def parse_url(text: str) -> httpx.URL:
-    """`text` as a URL the fetcher may request, or BadURL with the reason."""
-    text = text.strip()
-    if not text:
-        raise BadURL("empty URL")
-    try:
-        url = httpx.URL(text)
-    except httpx.InvalidURL as e:
-        url = _with_old_ipv4_form(text)
-        if url is None:
-            raise BadURL(f"malformed URL: {e}") from None
-    if url.scheme not in ("http", "https"):
-        raise BadURL("not an http(s) URL")
-    if url.userinfo:
-        raise BadURL("URL contains a user name or password")
-    host = url.raw_host.decode("ascii")
-    if not host:
-        raise BadURL("URL has no host name")
-    if url.port is not None and not 0 < url.port < 65536:
-        raise BadURL(f"invalid port {url.port}")
-    literal = parse_ip_literal(host)
-    if literal is None and not _HOST_NAME.fullmatch(host):
-        raise BadURL(f"invalid host name {urllib.parse.unquote(url.host)!r}")
-    if literal is not None and ":" not in host and literal != host:
-        url = url.copy_with(host=literal)  # 0x7f.1 → 127.0.0.1
-    return url
-
-
-def _with_old_ipv4_form(text: str) -> httpx.URL | None:
-    """`text` with a host httpx refuses but C libraries accept (0177.0.0.1) made dotted."""
-    try:
-        parts = urllib.parse.urlsplit(text)
-        host = parts.hostname
-    except ValueError:
-        return None
-    literal = parse_ip_literal(host) if host else None
-    if literal is None or ":" in literal:
-        return None
-    userinfo, at, host_and_port = parts.netloc.rpartition("@")
-    _, colon, port = host_and_port.partition(":")
-    netloc = f"{userinfo}{at}{literal}{colon}{port}"
-    try:
-        return httpx.URL(parts._replace(netloc=netloc).geturl())
-    except httpx.InvalidURL:
-        return None
 
 
 class Fetcher:
@@ -159,7 +99,8 @@ class Fetcher:
     pool slows down beyond that), resolver ((host, port) -> addresses; tests inject one),
     allow_networks (always allowed, e.g. "127.0.0.1/32" in tests), user_agent, trust_env
     (standard proxy variables and SSL_CERT_FILE), request_deadline (seconds for one whole
-    request, body included; default 10 x timeout), sleep (tests inject one that records).
+    request, body included; default fetch.timeout), sleep (tests inject one that records).
+    Bodies are written to files in a folder of the fetcher's own, removed on exit.
     """
 
     def __init__(
@@ -194,7 +135,7 @@ class Fetcher:
         )
         self.user_agent = user_agent
         self.trust_env = trust_env
-        self.request_deadline = request_deadline or 10 * self.settings.timeout
+        self.request_deadline = request_deadline or self.settings.timeout
         self._sleep = sleep
         self._ssl_context = _ssl_context(self.settings.ca_bundle, trust_env)
         self._env_proxies = urllib.request.getproxies_environment() if trust_env else {}
@@ -203,9 +144,10 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         self._slots = asyncio.Semaphore(self.max_connections)
-        self._hosts = _HostGate(self.per_host_connections, self.per_host_delay, self._sleep)
-        backend = _WireCountingBackend(GuardedNetworkBackend(self.guard, self.resolver))
-        self._direct = self._client(_GuardedTransport(backend, self._ssl_context, self._limits()))
+        self._hosts = HostGate(self.per_host_connections, self.per_host_delay, self._sleep)
+        self._spool = Path(tempfile.mkdtemp(prefix="threadbot-bodies-"))
+        backend = WireCountingBackend(GuardedNetworkBackend(self.guard, self.resolver))
+        self._direct = self._client(GuardedTransport(backend, self._ssl_context, self._limits()))
         if self.settings.proxy:
             proxies, where = {self.settings.proxy}, "fetch.proxy"
         else:
@@ -228,6 +170,8 @@ class Fetcher:
         for client in clients:
             if client is not None:
                 await client.aclose()
+        if getattr(self, "_spool", None) is not None:
+            shutil.rmtree(self._spool, ignore_errors=True)
 
     async def fetch(
         self,
@@ -241,7 +185,8 @@ class Fetcher:
 
         want_body=False stops once the final response's headers arrive (resolve a link to a
         2 GB file without downloading it). `accept` is the Accept header; `headers` are
-        added to each request and dropped when a redirect leaves the URL's origin.
+        added to each request and dropped when a redirect leaves the URL's origin. The body
+        is a file the caller discards once done with it (`result.body.discard()`).
         """
         if self._direct is None:
             raise RuntimeError("use the Fetcher inside 'async with'")
@@ -250,6 +195,7 @@ class Fetcher:
             target = parse_url(url)
         except BadURL as e:
             result.error = str(e)
+            result.transient = False
             return result
         result.final_url = str(target)
         request_headers = httpx.Headers({"Accept": accept or "*/*"})
@@ -272,9 +218,9 @@ class Fetcher:
             if location is None:
                 return _finish(result, hop, f"HTTP {hop.status} without a Location header")
             try:
-                following = parse_url(str(target.join(location.strip())))
-            except (BadURL, httpx.InvalidURL) as e:
-                return _finish(result, hop, f"redirect to an unusable URL ({e}): {location}")
+                following = _follow(target, location)
+            except BadURL as e:
+                return _finish(result, hop, f"redirect to an unusable URL ({e}): {location[:200]}")
             if visited.get(str(following)) == cookies_set:
                 return _finish(result, hop, f"redirect loop at {following}")
             if len(result.redirects) >= self.max_redirects:
@@ -302,16 +248,16 @@ class Fetcher:
             try:
                 hop = await self._request(target, want_body, headers, cookies)
             except _Refused as e:
-                result.outcome, result.error = "blocked", e.reason
+                result.outcome, result.error, result.transient = "blocked", e.reason, False
                 return None
             except _Failed as e:
-                result.error = str(e)
+                result.error, result.transient = str(e), e.transient
                 if e.hop is not None:
                     _describe(result, e.hop)
                 return None
             except _Transient as e:
                 if retry >= self.retries:
-                    result.error = str(e)
+                    result.error, result.transient = str(e), True
                     return None
                 log.debug("retrying %s: %s", target, e)
                 await self._sleep(self._backoff(retry))
@@ -322,13 +268,13 @@ class Fetcher:
             wait = parse_retry_after(hop.headers.get("retry-after"))
             if wait is not None and wait > self.max_retry_after:
                 _describe(result, hop)
-                result.retry_after = wait
+                result.retry_after, result.transient = wait, True
                 why = "rate limited" if hop.status == 429 else f"HTTP {hop.status}"
                 result.error = f"{why}: retry after {_seconds(wait)}"
                 return None
             if retry >= self.retries:
                 _describe(result, hop)
-                result.retry_after = wait
+                result.retry_after, result.transient = wait, True
                 result.error = f"HTTP {hop.status}"
                 return None
             log.debug("retrying %s after HTTP %s", target, hop.status)
@@ -350,11 +296,19 @@ class Fetcher:
         except NameNotResolved as e:
             raise _Failed(str(e)) from None
         except TimeoutError:
+            # A server this slow (or dripping bytes) is not asked again in this run: the
+            # link is tried again later, like any failure that may pass.
             raise _Failed(
-                f"the server took longer than {_seconds(self.request_deadline)} in all"
+                f"no complete answer within {_seconds(self.request_deadline)}", transient=True
+            ) from None
+        except httpx.ConnectTimeout:
+            raise _Transient(
+                f"connecting timed out after {_seconds(self.settings.timeout)}"
             ) from None
         except httpx.TimeoutException:
-            raise _Transient(f"timed out after {_seconds(self.settings.timeout)}") from None
+            raise _Failed(
+                f"timed out after {_seconds(self.settings.timeout)}", transient=True
+            ) from None
         except httpx.ConnectError as e:
             tls = _cause(e, ssl.SSLError)
             if tls is not None:
@@ -386,9 +340,12 @@ class Fetcher:
             cookies.extract_cookies(response)
             hop = _Hop(response.status_code, response.headers)
             if 200 <= hop.status < 300 and want_body:
-                hop.body = await _read_body(response, hop, self.settings.max_bytes)
-            elif 200 <= hop.status < 300 or not await _drain(response, self.settings.timeout):
-                _poison(response)  # unread body: the connection cannot serve another request
+                try:
+                    hop.body = await read_body(response, self.settings.max_bytes, self._spool)
+                except BodyError as e:
+                    raise _Failed(str(e), hop) from None
+            elif 200 <= hop.status < 300 or not await drain(response, self.settings.timeout):
+                poison(response)  # unread body: the connection cannot serve another request
             return hop
         finally:
             await response.aclose()
@@ -413,7 +370,9 @@ class Fetcher:
             return self.settings.proxy
         if not self._env_proxies:
             return None
-        if urllib.request.proxy_bypass_environment(target.host, self._env_proxies):
+        # not in the stub files, but public and documented beside getproxies_environment
+        bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+        if bypass(target.host, self._env_proxies):
             return None
         return self._env_proxies.get(target.scheme) or self._env_proxies.get("all")
 
@@ -441,7 +400,7 @@ class _Hop:
 
     status: int
     headers: httpx.Headers
-    body: bytes | None = None
+    body: Body | None = None
 
 
 class _Refused(Exception):
@@ -451,11 +410,12 @@ class _Refused(Exception):
 
 
 class _Failed(Exception):
-    """A failure another attempt would not fix."""
+    """A failure another attempt now would not fix; `transient` if one later might."""
 
-    def __init__(self, message: str, hop: _Hop | None = None) -> None:
+    def __init__(self, message: str, hop: _Hop | None = None, transient: bool = False) -> None:
         super().__init__(message)
         self.hop = hop
+        self.transient = transient
 
 
 class _Transient(Exception):
@@ -469,6 +429,8 @@ def _finish(result: FetchResult, hop: _Hop, error: str | None = None) -> FetchRe
         result.outcome = "ok"
     else:
         result.error = error or f"HTTP {hop.status}"
+        # a redirect loop or a 404 stays what it is; a server failing now may not tomorrow
+        result.transient = error is None and (hop.status == 429 or hop.status >= 500)
     return result
 
 
@@ -476,145 +438,6 @@ def _describe(result: FetchResult, hop: _Hop) -> None:
     result.status = hop.status
     result.headers = dict(hop.headers.items())
     result.content_type = hop.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-async def _read_body(response: httpx.Response, hop: _Hop, max_bytes: int) -> bytes:
-    declared = _content_length(response.headers)
-    limit = f"body larger than {_size(max_bytes)} limit"
-    if declared is not None and declared > max_bytes:
-        raise _Failed(f"{limit} (Content-Length: {_size(declared)})", hop)
-    decoder = _Decoder(response.headers.get("content-encoding", ""), max_bytes, hop)
-    received = 0
-    try:
-        async for chunk in response.aiter_raw():
-            received += len(chunk)
-            if received > max_bytes:
-                raise _Failed(limit, hop)
-            decoder.feed(chunk)
-    except httpx.RemoteProtocolError:
-        if declared is not None and received < declared:
-            raise _Failed(
-                f"the connection closed after {received} of the {declared} bytes"
-                " the server's Content-Length declared",
-                hop,
-            ) from None
-        raise
-    if declared is not None:
-        stream = response.extensions.get("network_stream")
-        extra = stream.excess(declared) if isinstance(stream, _WireStream) else 0
-        if extra:
-            stream.poisoned = True
-            raise _Failed(
-                f"the server sent {extra} bytes more than its Content-Length of {declared}", hop
-            )
-    return decoder.finish()
-
-
-class _Decoder:
-    """Undoes gzip or deflate without ever holding more than `limit` decoded bytes."""
-
-    def __init__(self, content_encoding: str, limit: int, hop: _Hop) -> None:
-        self.hop = hop
-        codings = [c.strip().lower() for c in content_encoding.split(",")]
-        codings = [c for c in codings if c and c != "identity"]
-        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
-            raise _Failed(
-                f"the server used an encoding we did not ask for: {content_encoding}", hop
-            )
-        self.coding = codings[0] if codings else None
-        self.limit = limit
-        self.size = 0
-        self.chunks: list[bytes] = []
-        self.fed = False
-        # gzip (47: gzip or zlib header) or deflate, which servers send zlib-wrapped or raw
-        self.wbits = 15 if self.coding == "deflate" else 47
-        self.inflate = zlib.decompressobj(self.wbits)
-
-    def feed(self, data: bytes) -> None:
-        if self.coding is None:
-            self._keep(data)
-            return
-        while data:
-            try:
-                out = self.inflate.decompress(data, self.limit - self.size + 1)
-            except zlib.error as e:
-                if self.coding == "deflate" and not self.fed and self.wbits > 0:
-                    self.wbits = -15  # raw deflate, no zlib header
-                    self.inflate = zlib.decompressobj(self.wbits)
-                    continue
-                raise _Failed(f"the {self.coding} body is corrupt: {e}", self.hop) from None
-            self.fed = True
-            self._keep(out)
-            if self.inflate.eof:
-                data = self.inflate.unused_data  # a further gzip member, or trailing junk
-                if data and self.coding == "deflate":
-                    return
-                if data:
-                    self.inflate = zlib.decompressobj(self.wbits)
-            else:
-                data = self.inflate.unconsumed_tail
-
-    def finish(self) -> bytes:
-        if self.coding is not None and self.fed:
-            self._keep(self.inflate.flush())
-            if not self.inflate.eof:
-                raise _Failed(f"the {self.coding} body ended early", self.hop)
-        return b"".join(self.chunks)
-
-    def _keep(self, data: bytes) -> None:
-        self.size += len(data)
-        if self.size > self.limit:
-            message = f"body larger than {_size(self.limit)} limit"
-            if self.coding is not None:
-                message += " once decompressed"
-            raise _Failed(message, self.hop)
-        if data:
-            self.chunks.append(data)
-
-
-async def _drain(response: httpx.Response, timeout: float) -> bool:
-    """Read and drop a small body so its connection can be reused; False if it was not."""
-    declared = _content_length(response.headers)
-    if declared is None or declared > _DRAIN_LIMIT:
-        return False
-    try:
-        async with asyncio.timeout(timeout):
-            async for _ in response.aiter_raw():
-                pass
-    except (httpx.HTTPError, TimeoutError):
-        return False
-    return True
-
-
-def _poison(response: httpx.Response) -> None:
-    stream = response.extensions.get("network_stream")
-    if isinstance(stream, _WireStream):
-        stream.poisoned = True
-
-
-def _content_length(headers: httpx.Headers) -> int | None:
-    value = headers.get("content-length", "").strip()
-    return int(value) if value.isdigit() else None
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        return seconds if seconds >= 0 else None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _origin(url: httpx.URL) -> tuple[str, bytes, int | None]:
@@ -643,13 +466,6 @@ def _seconds(value: float) -> str:
     return f"{value:g} s" if value < 100 else f"{round(value)} s"
 
 
-def _size(n: int) -> str:
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if n >= scale:
-            return f"{n / scale:.3g} {unit}"
-    return f"{n} bytes"
-
-
 def _ssl_context(ca_bundle: str, trust_env: bool) -> ssl.SSLContext:
     if not ca_bundle:
         return httpx.create_ssl_context(trust_env=trust_env)
@@ -670,154 +486,10 @@ def _no_shared_cookies() -> httpx.Cookies:
     return httpx.Cookies(http.cookiejar.CookieJar(policy=policy))
 
 
-class _HostGate:
-    """Politeness per host: at most `connections` requests at once, `delay` s between starts."""
-
-    def __init__(self, connections: int, delay: float, sleep: Sleep) -> None:
-        self.connections = connections
-        self.delay = delay
-        self.sleep = sleep
-        self.hosts: dict[str, _HostState] = {}
-
-    @contextlib.asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        if len(self.hosts) > 1000:
-            self._forget_idle()
-        state = self.hosts.get(host)
-        if state is None:
-            state = self.hosts[host] = _HostState(asyncio.Semaphore(self.connections))
-        state.users += 1
-        try:
-            async with state.semaphore:
-                if self.delay:
-                    now = time.monotonic()
-                    start = max(now, state.next_start)
-                    state.next_start = start + self.delay
-                    if start > now:
-                        await self.sleep(start - now)
-                yield
-        finally:
-            state.users -= 1
-            if state.users == 0 and state.next_start <= time.monotonic():
-                self.hosts.pop(host, None)
-
-    def _forget_idle(self) -> None:
-        now = time.monotonic()
-        for host, state in list(self.hosts.items()):
-            if state.users == 0 and state.next_start <= now:
-                del self.hosts[host]
-
-
-@dataclass
-class _HostState:
-    semaphore: asyncio.Semaphore
-    users: int = 0
-    next_start: float = 0.0
-
-
-class _GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's own transport, with its connection pool built on the guarded network backend."""
-
-    def __init__(
-        self,
-        backend: httpcore.AsyncNetworkBackend,
-        ssl_context: ssl.SSLContext,
-        limits: httpx.Limits,
-    ) -> None:
-        super().__init__(verify=ssl_context, limits=limits, trust_env=False)
-        # httpx offers no public way to choose the network backend; AsyncHTTPTransport keeps
-        # its httpcore pool in `_pool` (httpx 0.27 and 0.28), replaced here by the same pool
-        # built on the guarded backend. Fail loudly if a future httpx changes that.
-        if not isinstance(getattr(self, "_pool", None), httpcore.AsyncConnectionPool):
-            raise RuntimeError("this httpx version keeps its connection pool elsewhere")
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=backend,
-        )
-
-
-class _WireCountingBackend(httpcore.AsyncNetworkBackend):
-    """Wraps each connection's stream in a _WireStream."""
-
-    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
-        self.inner = inner
-
-    async def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
-        return _WireStream(await self.inner.connect_tcp(*args, **kwargs))
-
-    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
-        return await self.inner.connect_unix_socket(*args, **kwargs)
-
-    async def sleep(self, seconds: float) -> None:
-        await self.inner.sleep(seconds)
-
-
-_HEAD_END = re.compile(rb"\r?\n\r?\n")
-
-
-class _WireStream(httpcore.AsyncNetworkStream):
-    """Counts the bytes a server sends for each response, to catch a body that overruns.
-
-    HTTP/1.1 reads exactly Content-Length bytes and keeps whatever follows for the next
-    response on the connection, so a server that declares 10 bytes and sends 20 would give
-    a truncated body that looks complete. Counting the wire shows the difference.
-    """
-
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
-        self.inner = inner
-        self.poisoned = False  # never reuse this connection
-        self._reset()
-
-    def _reset(self) -> None:
-        self.received = 0  # bytes read since the request was written
-        self.head_size: int | None = None  # size of the final (non-1xx) response head
-        self._head = bytearray()
-        self._block = 0
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        data = await self.inner.read(max_bytes, timeout)
-        self.received += len(data)
-        if self.head_size is None and len(self._head) < _DRAIN_LIMIT:
-            self._find_head(data)
-        return data
-
-    def _find_head(self, data: bytes) -> None:
-        self._head += data
-        while (end := _HEAD_END.search(self._head, self._block)) is not None:
-            status = self._head[self._block : end.end()].split(None, 2)[1:2]
-            if status and status[0].startswith(b"1"):  # 100 Continue, 103 Early Hints
-                self._block = end.end()
-                continue
-            self.head_size = end.end()
-            self._head = bytearray()
-            return
-
-    def excess(self, declared: int) -> int:
-        """Bytes received beyond the head and the `declared` body; 0 if unknown."""
-        if self.head_size is None:
-            return 0
-        return max(0, self.received - self.head_size - declared)
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._reset()
-        await self.inner.write(buffer, timeout)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-    async def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        self.inner = await self.inner.start_tls(ssl_context, server_hostname, timeout)
-        return self
-
-    def get_extra_info(self, info: str) -> Any:
-        if info == "is_readable" and self.poisoned:
-            return True  # httpcore then treats the idle connection as closed by the server
-        return self.inner.get_extra_info(info)
+def _follow(target: httpx.URL, location: str) -> httpx.URL:
+    """The URL a Location header names, relative to `target`; BadURL if it names none."""
+    try:
+        joined = target.join(location.strip())
+    except (httpx.InvalidURL, ValueError) as e:
+        raise BadURL(f"malformed URL: {e}") from None
+    return parse_url(str(joined))

@@ -32,6 +32,7 @@ Resolver = Callable[[str, int], list[str]]
 # entries (metadata services) come before the ranges that contain them.
 _V4_RULES: list[tuple[str, str]] = [
     ("169.254.169.254/32", "a link-local/cloud-metadata address"),
+    ("169.254.170.2/32", "a cloud-metadata address (container credentials)"),
     ("100.100.100.200/32", "a cloud-metadata address (Alibaba Cloud)"),
     ("168.63.129.16/32", "a cloud-metadata address (Azure)"),
     ("0.0.0.0/8", "an unspecified ('this network') address"),
@@ -52,7 +53,7 @@ _V4_RULES: list[tuple[str, str]] = [
     ("240.0.0.0/4", "a reserved address"),
 ]
 _V6_RULES: list[tuple[str, str]] = [
-    ("fd00:ec2::254/128", "a cloud-metadata address (AWS)"),
+    ("fd00:ec2::/32", "a cloud-metadata address (AWS)"),
     ("::/128", "an unspecified address"),
     ("::1/128", "a loopback address"),
     ("64:ff9b:1::/48", "a private (local NAT64) address"),
@@ -69,14 +70,24 @@ _RULES = [(ipaddress.ip_network(net), why) for net, why in _V4_RULES + _V6_RULES
 
 # IPv6 forms that carry an IPv4 address inside: judged by the address they carry.
 _MAPPED = ipaddress.ip_network("::ffff:0:0/96")
+_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated IPv4-compatible form: ::a9fe:a9fe
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
 
-# Refused even when private addresses are allowed.
-_METADATA = {
-    ipaddress.ip_address(a)
-    for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200", "168.63.129.16")
-}
+# Refused even when private addresses are allowed: where clouds serve credentials and
+# instance data. All of IPv4 link-local (AWS, GCP, Azure, OpenStack, Oracle, DigitalOcean at
+# 169.254.169.254; ECS task credentials at 169.254.170.2; AWS DNS and time at .253 and .123),
+# IPv6 link-local, AWS's IPv6 metadata range, Alibaba's and Azure's own addresses.
+_METADATA = [
+    ipaddress.ip_network(n)
+    for n in (
+        "169.254.0.0/16",
+        "fe80::/10",
+        "fd00:ec2::/32",
+        "100.100.100.200/32",
+        "168.63.129.16/32",
+    )
+]
 
 
 def address_refusal(ip: str) -> str | None:
@@ -116,9 +127,21 @@ def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
         return None
     if address in _MAPPED or address in _NAT64:
         return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in _COMPATIBLE and int(address) > 1:  # not :: or ::1
+        return ipaddress.IPv4Address(int(address))
     if address in _SIX_TO_FOUR:
         return address.sixtofour
     return None
+
+
+def _is_metadata(address: IPAddress) -> bool:
+    """Whether the address, or the IPv4 address an IPv6 form carries, is a metadata one."""
+    for candidate in (address, _embedded_ipv4(address)):
+        if candidate is not None and any(
+            candidate.version == n.version and candidate in n for n in _METADATA
+        ):
+            return True
+    return False
 
 
 def _parse(ip: str) -> IPAddress | None:
@@ -200,8 +223,7 @@ class AddressGuard:
             return f"refused: {ip} is not an IP address"
         if any(address.version == n.version and address in n for n in self.allow_networks):
             return None
-        inner = _embedded_ipv4(address)
-        if self.allow_private and address not in _METADATA and inner not in _METADATA:
+        if self.allow_private and not _is_metadata(address):
             return None
         reason = _classify(address)
         if reason is None:

@@ -1,4 +1,5 @@
-"""Which notifications ask the bot for something, and what they ask.
+"""Which Bluesky notifications ask the bot for something, and what they ask: the Bluesky
+connector's reading of notifications and the mention grammar, together.
 
 Anyone asks for an archive by mentioning the bot in a reply under a thread, or in a post
 quoting the thread; an author opts out (or back in) anywhere. Everything else — questions,
@@ -11,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from bot.mentions import Request, looks_like_bot, parse_notification
+from bot.daemon.mentions import Request, handle_looks_like_bot, interpret
+from bot.models import Account
+from bot.sources.bluesky.notifications import author_is_bot, mention_from_notification
 
 BOT_DID = "did:plc:bot00000000000000000000000"
 BOT_HANDLE = "threadbot.test"
@@ -94,7 +97,13 @@ def notification(
 
 
 def parse(item: Any) -> Request | None:
-    return parse_notification(item, BOT_DID, BOT_HANDLE)
+    mention = mention_from_notification(item, BOT_DID, BOT_HANDLE)
+    return interpret(mention) if mention is not None else None
+
+
+def looks_like_bot(author: Any) -> bool:
+    handle = author.get("handle") if isinstance(author, dict) else None
+    return author_is_bot(author) or (isinstance(handle, str) and handle_looks_like_bot(handle))
 
 
 def command_of(text: str, **kwargs: Any) -> str | None:
@@ -107,16 +116,22 @@ def command_of(text: str, **kwargs: Any) -> str | None:
 
 def test_reply_mention_asks_to_archive_the_parent_thread():
     request = parse(notification("@threadbot.test archive"))
-    assert request == Request(
-        mention_uri=MENTION_URI,
-        mention_cid="bafymention",
-        requester_did=ALICE_DID,
-        requester_handle="alice.test",
-        command="archive",
-        target_uri=PARENT_URI,  # the parent: the daemon walks up to the root itself
-        reply_root_uri=ROOT_URI,
-        created_at="2026-02-03T14:05:06.789Z",
+    assert request is not None
+    assert request.command == "archive"
+    assert request.target_post_id == PARENT_URI  # the parent: the source walks up to the root
+    mention = request.mention
+    assert (mention.post_id, mention.author) == (
+        MENTION_URI,
+        Account(ALICE_DID, "bluesky", "alice.test"),
     )
+    assert mention.created_at == "2026-02-03T14:05:06.789Z"
+    # the bot answers under the mention, in the mention's conversation
+    assert mention.reply_context == {
+        "parent_uri": MENTION_URI,
+        "parent_cid": "bafymention",
+        "root_uri": ROOT_URI,
+        "root_cid": "bafyroot",
+    }
 
 
 @pytest.mark.parametrize("media", [False, True], ids=["record", "recordWithMedia"])
@@ -126,22 +141,24 @@ def test_quote_with_mention_archives_the_quoted_post(media):
     )
     assert request is not None
     assert request.command == "archive"
-    assert request.target_uri == QUOTED_URI
-    assert request.reply_root_uri is None
+    assert request.target_post_id == QUOTED_URI
+    # a top-level post: the mention itself is the conversation's root
+    assert request.mention.reply_context["root_uri"] == MENTION_URI
 
 
 def test_a_reply_that_also_quotes_asks_for_the_quoted_thread():
     request = parse(notification("@threadbot.test save", quote=QUOTED_URI))
     assert request is not None
-    assert request.target_uri == QUOTED_URI
-    assert request.reply_root_uri == ROOT_URI  # the bot still answers in this conversation
+    assert request.target_post_id == QUOTED_URI
+    # the bot still answers in this conversation
+    assert request.mention.reply_context["root_uri"] == ROOT_URI
 
 
 def test_quoting_a_list_or_feed_is_not_a_thread_to_archive():
     feed = f"at://{REPORTER_DID}/app.bsky.feed.generator/courts"
     assert parse(notification("@threadbot.test archive", reply=False, quote=feed)) is None
     # beside a reply, the reply's parent is still a thread
-    assert parse(notification("@threadbot.test archive", quote=feed)).target_uri == PARENT_URI
+    assert parse(notification("@threadbot.test archive", quote=feed)).target_post_id == PARENT_URI
 
 
 @pytest.mark.parametrize(
@@ -212,7 +229,7 @@ def test_other_notification_reasons_are_not_requests(reason):
 def test_created_at_falls_back_to_indexed_at():
     item = notification()
     del item["record"]["createdAt"]
-    assert parse(item).created_at == "2026-02-03T14:05:07.000Z"
+    assert parse(item).mention.created_at == "2026-02-03T14:05:07.000Z"
 
 
 # --- optout / optin ------------------------------------------------------------------------
@@ -234,8 +251,8 @@ def test_optout_and_optin_work_anywhere(text, command, reply):
     request = parse(notification(text, reply=reply))
     assert request is not None
     assert request.command == command
-    assert request.requester_did == ALICE_DID
-    assert request.target_uri == MENTION_URI  # about its author, not about a thread
+    assert request.mention.author.id == ALICE_DID
+    assert request.target_post_id == MENTION_URI  # about its author, not about a thread
 
 
 # --- who is mentioned ----------------------------------------------------------------------
@@ -339,9 +356,9 @@ def test_optional_fields_of_the_wrong_type_are_tolerated():
     item["record"]["embed"] = "a picture"
     request = parse(item)
     assert request is not None
-    assert request.requester_handle == ""
-    assert request.created_at is None
-    assert request.target_uri == PARENT_URI
+    assert request.mention.author.handle == ""
+    assert request.mention.created_at is None
+    assert request.target_post_id == PARENT_URI
 
 
 # --- bots ----------------------------------------------------------------------------------

@@ -2,14 +2,17 @@
 
 `resolve_due_links` is what `threadbot archive`, `threadbot resolve` and the daemon call.
 Each link ends as ok, failed (with a clear error, retried later when the failure may pass)
-or blocked (the address guard refused it), and is saved in its own transaction.
+or blocked (the address guard refused it), and is saved in its own transaction. One link's
+failure, even an internal one, is recorded on that link and the others go on. A run has a
+time budget: links not reached by then stay due for the next run.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -17,10 +20,12 @@ from datetime import timedelta
 from typing import Any
 
 from bot.config import Settings
-from bot.documents.extract import ExtractError, article_text, pdf_text
+from bot.documents.extract import PDF_MAGIC, ExtractError
+from bot.documents.read import ReadText, read_article, read_pdf
+from bot.errors import describe
 from bot.links.canonical import canonical_url
 from bot.links.classify import classify
-from bot.links.courtlistener_api import CourtListenerAPI
+from bot.links.courtlistener_api import CourtListenerAPI, EnrichmentFailed
 from bot.links.courtlistener_urls import (
     DocketPage,
     StorageDocument,
@@ -30,7 +35,7 @@ from bot.links.courtlistener_urls import (
 from bot.links.fetch import Fetcher, FetchResult
 from bot.models import Docket, Document, LinkResolution
 from bot.store import Store
-from bot.store_links import (
+from bot.store.links import (
     ArchivedURL,
     DueLink,
     archived_urls,
@@ -44,7 +49,10 @@ from bot.timestamps import from_now
 
 log = logging.getLogger(__name__)
 
-CONCURRENCY = 8  # httpx over loopback: ~870 links/s at 8 in flight, ~230/s at 32
+# Links worked on at once. The fetcher itself has 8 requests on the wire at most (httpx over
+# loopback: ~870 links/s at 8 in flight, ~230/s at 32); the rest of the workers may wait for
+# a retry or a document reader without holding up the network.
+WORKERS = 32
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(minutes=10)
 LAST_RETRY = timedelta(days=1)
@@ -57,6 +65,7 @@ class ResolveSummary:
     ok: int = 0
     failed: int = 0
     blocked: int = 0
+    left: int = 0  # due links not reached within the run's time budget
     errors: list[str] = field(default_factory=list)
     archived: set[tuple[str, str]] = field(default_factory=set)  # (url, sha256)
 
@@ -78,9 +87,10 @@ async def resolve_due_links(
     thread_ids: list[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
     fetcher: Fetcher | None = None,
+    budget: float | None = None,
 ) -> ResolveSummary:
     """Resolve every due link (never resolved, or failed and due again), or only those of
-    `thread_ids`."""
+    `thread_ids`; with a `budget` (seconds), links not done by then stay due."""
     links = due_links(store, limit=limit, thread_ids=thread_ids)
     summary = ResolveSummary()
     if not links:
@@ -95,7 +105,10 @@ async def resolve_due_links(
             progress(done, len(links))
 
     async with _stage(settings, fetcher) as stage:
-        await _bounded(one(stage, link) for link in links)
+        finished = await _within_budget((one(stage, link) for link in links), budget)
+    summary.left = len(links) - finished
+    if summary.left:
+        log.info("%d links left for the next run (time budget reached)", summary.left)
     return summary
 
 
@@ -125,25 +138,28 @@ async def refresh_documents(
         if target.last_modified:
             headers["If-Modified-Since"] = target.last_modified
         resolution = await stage.resolve_safely(target.canonical_url, 0, headers)
-        if resolution.http_status == 304:
-            summary.unchanged += 1
-            return
-        document = resolution.document
-        if resolution.status != "ok" or document is None:
-            summary.failed += 1
-            summary.errors.append(f"{target.canonical_url}: {resolution.error}")
-            return
-        if has_version(store, document.url, document.sha256):
-            summary.unchanged += 1
-        else:
-            summary.changed += 1
-        for link_id in target.link_ids:
-            save_resolution(store, link_id, resolution)
+        try:
+            if resolution.http_status == 304:
+                summary.unchanged += 1
+                return
+            document = resolution.document
+            if resolution.status != "ok" or document is None:
+                summary.failed += 1
+                summary.errors.append(f"{target.canonical_url}: {resolution.error}")
+                return
+            if has_version(store, document.url, document.sha256):
+                summary.unchanged += 1
+            else:
+                summary.changed += 1
+            for link_id in target.link_ids:
+                save_resolution(store, link_id, resolution)
+        finally:
+            _discard(resolution)
 
     targets = archived_urls(store, limit)
     if targets:
         async with _stage(settings, fetcher) as stage:
-            await _bounded(one(stage, target) for target in targets)
+            await _within_budget((one(stage, target) for target in targets), None)
     return summary
 
 
@@ -156,15 +172,31 @@ async def _stage(settings: Settings, fetcher: Fetcher | None) -> AsyncIterator[L
         yield LinkStage(own, settings)
 
 
-async def _bounded(jobs: Iterable[Awaitable[None]]) -> None:
-    """Run the jobs CONCURRENCY at a time."""
-    gate = asyncio.Semaphore(CONCURRENCY)
+async def _within_budget(jobs: Iterable[Awaitable[None]], budget: float | None) -> int:
+    """Run the jobs WORKERS at a time; after `budget` seconds start no more and stop those
+    under way (they stay due). Returns how many finished."""
+    queue = list(jobs)
+    finished = 0
+    deadline = None if budget is None else time.monotonic() + budget
 
-    async def gated(job: Awaitable[None]) -> None:
-        async with gate:
-            await job
+    async def worker() -> None:
+        nonlocal finished
+        while queue:
+            if deadline is not None and time.monotonic() >= deadline:
+                return
+            await queue.pop(0)
+            finished += 1
 
-    await asyncio.gather(*(gated(job) for job in jobs))
+    tasks = [asyncio.ensure_future(worker()) for _ in range(min(WORKERS, len(queue)))]
+    # on timeout gather's tasks are cancelled: their links were not saved and stay due
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(
+            asyncio.gather(*tasks), None if deadline is None else deadline - time.monotonic()
+        )
+    for job in queue:  # never started: close them so Python does not warn
+        if asyncio.iscoroutine(job):
+            job.close()
+    return finished
 
 
 class LinkStage:
@@ -178,18 +210,45 @@ class LinkStage:
         self._in_flight: dict[str, asyncio.Future[LinkResolution]] = {}
 
     async def resolve_and_save(self, store: Store, link: DueLink, summary: ResolveSummary) -> None:
+        """Resolve one link and save what became of it; never raises for the link's sake."""
+        try:
+            await self._resolve_and_save(store, link, summary)
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:  # e.g. the save itself failed: record it on this link alone
+            log.exception("link %s: saving its resolution failed", link.id)
+            error = f"internal error: {describe(e)}"
+            summary.failed += 1
+            summary.errors.append(f"{link.url}: {error}")
+            try:
+                save_resolution(
+                    store,
+                    link.id,
+                    LinkResolution(
+                        status="failed", error=error, retry_at=retry_time(link.attempts, None)
+                    ),
+                )
+            except Exception:
+                log.exception("link %s: could not record its failure either", link.id)
+
+    async def _resolve_and_save(self, store: Store, link: DueLink, summary: ResolveSummary) -> None:
         try:
             canonical = canonical_url(link.url)
         except ValueError as e:
             resolution = LinkResolution(status="failed", error=f"not a usable URL: {e}")
         else:
             earlier = known_resolution(store, canonical)
-            if earlier is not None and canonical not in self._in_flight:
+            if earlier is not None and earlier != link.id and canonical not in self._in_flight:
                 copy_resolution(store, link.id, earlier)
                 summary.ok += 1
                 return
             resolution = await self._resolve_once(canonical, link.attempts)
-        save_resolution(store, link.id, resolution)
+        try:
+            save_resolution(store, link.id, resolution)
+        finally:
+            # Links waiting on the same URL save after this one (without awaiting in
+            # between), and find its bytes in the store already: the file can go.
+            _discard(resolution)
         if resolution.status == "ok":
             summary.ok += 1
             if resolution.document is not None:
@@ -208,7 +267,12 @@ class LinkStage:
             return await asyncio.shield(future)
         future = asyncio.get_running_loop().create_future()
         self._in_flight[canonical] = future
-        resolution = await self.resolve_safely(canonical, attempts)
+        try:
+            resolution = await self.resolve_safely(canonical, attempts)
+        except BaseException as e:  # cancelled: whoever waits on the same URL stops too
+            future.cancel()
+            del self._in_flight[canonical]
+            raise e
         future.set_result(resolution)
         return resolution
 
@@ -218,12 +282,14 @@ class LinkStage:
         """`resolve`, with an internal failure recorded on the link rather than raised."""
         try:
             return await self.resolve(canonical, attempts, headers)
+        except asyncio.CancelledError:
+            raise
         except Exception as e:
             log.exception("resolving %s failed", canonical)
             return LinkResolution(
                 status="failed",
                 canonical_url=canonical,
-                error=f"internal error: {type(e).__name__}",
+                error=f"internal error: {describe(e)}",
                 retry_at=retry_time(attempts, None),
             )
 
@@ -232,7 +298,7 @@ class LinkStage:
     ) -> LinkResolution:
         """Fetch one canonical URL and read what it points to."""
         result = await self.fetcher.fetch(canonical, headers=headers)
-        base = {
+        base: dict[str, Any] = {
             "canonical_url": canonical,
             "resolved_url": result.final_url,
             "redirects": tuple(result.redirects),
@@ -242,75 +308,93 @@ class LinkStage:
         if result.outcome == "blocked":
             return LinkResolution(status="blocked", error=result.error, **base)
         if result.outcome != "ok" or result.body is None:
-            retry = retry_time(attempts, result.retry_after) if transient(result) else None
+            retry = retry_time(attempts, result.retry_after) if result.transient else None
             return LinkResolution(status="failed", error=result.error, retry_at=retry, **base)
 
         as_seen = self.courtlistener_form(result.final_url)
-        kind = classify(as_seen, result.content_type)
+        kind: str = classify(as_seen, result.content_type)
         try:
-            document, docket = await self.read(result, as_seen, kind)
+            document, docket, enrichment = await self.read(result, as_seen, kind)
         except ExtractError as e:
+            result.body.discard()
             return LinkResolution(status="failed", kind=kind, error=str(e), **base)
-        if document is not None:
+        if document is None:
+            result.body.discard()
+        else:
             kind = document.kind
             document = replace(
                 document,
                 etag=result.headers.get("etag", ""),
                 last_modified=result.headers.get("last-modified", ""),
             )
-        return LinkResolution(status="ok", kind=kind, document=document, docket=docket, **base)
+        return LinkResolution(
+            status="ok",
+            kind=kind,
+            document=document,
+            docket=docket,
+            # details CourtListener could not give now: the document is kept, and the link
+            # is resolved again later to fill them in
+            error=enrichment,
+            retry_at=retry_time(attempts, None) if enrichment else None,
+            **base,
+        )
 
     async def read(
         self, result: FetchResult, as_seen: str, kind: str
-    ) -> tuple[Document | None, Docket | None]:
-        body = result.body or b""
+    ) -> tuple[Document | None, Docket | None, str | None]:
+        """The document and docket a fetched body is, and why its CourtListener details are
+        missing, if they are."""
+        assert result.body is not None
+        body = result.body
         parsed = parse_courtlistener_url(as_seen)
-        is_pdf = b"%PDF-" in body[:1024]  # readers accept the header anywhere in the first KB
+        is_pdf = PDF_MAGIC in body.head()  # readers accept the header anywhere in the first KB
         if kind in ("courtlistener_document", "pdf") and not is_pdf:
             raise ExtractError(f"expected a PDF, got {result.content_type or 'no content type'}")
-        docket = await self.docket_for(parsed)
+        enrichment: str | None = None
+        try:
+            docket = await self.docket_for(parsed)
+        except EnrichmentFailed as e:
+            enrichment, docket = str(e), _docket_from_url(parsed)
+        storage = parsed if isinstance(parsed, StorageDocument) else None
+        text: ReadText
+        extra: dict[str, Any] = {}
         if is_pdf:
-            storage = parsed if isinstance(parsed, StorageDocument) else None
-            pdf = pdf_text(body)
-            extra = await self.recap_details(storage, docket)
-            description = str(extra.get("description") or "")
-            return (
-                Document(
-                    url=result.final_url,
-                    kind="courtlistener_document" if storage else "pdf",
-                    content_type="application/pdf",
-                    content=body,
-                    sha256=hashlib.sha256(body).hexdigest(),
-                    title=description or pdf.title or _first_line(pdf.text),
-                    text=pdf.text,
-                    page_count=extra.get("page_count") or pdf.page_count,
-                    description=description,
-                    court_id=storage.court_id if storage else "",
-                    court=docket.court if docket else "",
-                    document_number=storage.document_number if storage else None,
-                    attachment_number=storage.attachment_number if storage else None,
-                ),
-                docket,
-            )
-        if kind in ("article", "courtlistener_docket", "courtlistener_opinion"):
-            article = article_text(body, result.final_url, _charset(result))
-            return (
-                Document(
-                    url=result.final_url,
-                    kind=kind,
-                    content_type=result.content_type,
-                    content=body,
-                    sha256=hashlib.sha256(body).hexdigest(),
-                    title=article.title,
-                    text=article.text,
-                    author=article.author,
-                    published_at=article.published,
-                    site_name=article.site_name,
-                    court=docket.court if docket else "",
-                ),
-                docket,
-            )
-        return None, docket
+            text = await read_pdf(body.path)
+            try:
+                extra = await self.recap_details(storage, docket)
+            except EnrichmentFailed as e:
+                enrichment = enrichment or str(e)
+            kind = "courtlistener_document" if storage else "pdf"
+            content_type = "application/pdf"
+        elif kind in ("article", "courtlistener_docket", "courtlistener_opinion"):
+            text = await read_article(body.path, result.final_url, _charset(result))
+            content_type = result.content_type
+        else:
+            return None, docket, enrichment
+        description = str(extra.get("description") or "")
+        page_count = extra.get("page_count") if type(extra.get("page_count")) is int else None
+        document = Document(
+            url=result.final_url,
+            kind=kind,
+            content_type=content_type,
+            file=body.path,
+            size=body.size,
+            sha256=body.sha256,
+            title=description or text.title or _first_line(text.text),
+            text=text.text,
+            author=text.author,
+            published_at=text.published,
+            site_name=text.site_name,
+            page_count=page_count or text.page_count,
+            description=description,
+            court_id=storage.court_id if storage else "",
+            court=docket.court if docket else "",
+            document_number=_text(storage.document_number) if storage else None,
+            attachment_number=_text(storage.attachment_number) if storage else None,
+            text_complete=text.complete,
+            text_note=text.note,
+        )
+        return document, docket, enrichment
 
     async def docket_for(self, parsed: object) -> Docket | None:
         """The case a CourtListener URL belongs to: parsed from the URL, enriched by the API."""
@@ -320,17 +404,11 @@ class LinkStage:
             )
             if found is not None:
                 return _with_court_name(found, parsed.courtlistener_court_id)
-            return Docket(
-                court_id=parsed.court_id,
-                court=court_name(parsed.courtlistener_court_id) or "",
-                pacer_case_id=parsed.pacer_case_id,
-            )
-        if isinstance(parsed, DocketPage):
+        elif isinstance(parsed, DocketPage):
             found = await self.courtlistener.docket_by_id(parsed.docket_id)
             if found is not None:
                 return _with_court_name(found, found.court_id)
-            return Docket(court_id="", courtlistener_id=parsed.docket_id)
-        return None
+        return _docket_from_url(parsed)
 
     async def recap_details(
         self, storage: StorageDocument | None, docket: Docket | None
@@ -338,7 +416,9 @@ class LinkStage:
         if storage is None or docket is None or not docket.courtlistener_id:
             return {}
         found = await self.courtlistener.recap_document(
-            docket.courtlistener_id, storage.document_number, storage.attachment_number
+            docket.courtlistener_id,
+            _text(storage.document_number) or "",
+            _text(storage.attachment_number) or "0",
         )
         return found or {}
 
@@ -353,9 +433,22 @@ class LinkStage:
         return url
 
 
-def transient(result: FetchResult) -> bool:
-    """Failures that may pass: timeouts, refused connections, 429 and 5xx."""
-    return result.status is None or result.status == 429 or result.status >= 500
+def _docket_from_url(parsed: object) -> Docket | None:
+    """What a CourtListener URL alone says of its case."""
+    if isinstance(parsed, StorageDocument):
+        return Docket(
+            court_id=parsed.court_id,
+            court=court_name(parsed.courtlistener_court_id) or "",
+            pacer_case_id=parsed.pacer_case_id,
+        )
+    if isinstance(parsed, DocketPage):
+        return Docket(court_id="", courtlistener_id=parsed.docket_id)
+    return None
+
+
+def _discard(resolution: LinkResolution) -> None:
+    if resolution.document is not None:
+        resolution.document.file.unlink(missing_ok=True)
 
 
 def retry_time(attempts: int, retry_after: float | None) -> str | None:
@@ -370,6 +463,10 @@ def retry_time(attempts: int, retry_after: float | None) -> str | None:
 
 def _with_court_name(docket: Docket, court_id: str) -> Docket:
     return replace(docket, court=docket.court or court_name(court_id) or "")
+
+
+def _text(number: object) -> str | None:
+    return None if number is None else str(number)
 
 
 def _charset(result: FetchResult) -> str | None:

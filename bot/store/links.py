@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import orjson
 
 from bot.models import Docket, Document, LinkResolution
-from bot.store import Store
+from bot.store.db import Store
 from bot.timestamps import utc_now
+
+BLOB_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,9 @@ def due_links(
     limit: int | None = None,
     thread_ids: list[int] | None = None,
 ) -> list[DueLink]:
-    """Links never resolved, and failed ones whose next attempt is due, oldest first;
-    only those of `thread_ids` if given."""
-    if not store.path.exists():
+    """Links never resolved, and failed ones (or ones whose enrichment failed) whose next
+    attempt is due, oldest first; only those of `thread_ids` if given."""
+    if not store.exists:
         return []
     in_threads = ""
     params: list[object] = [now or utc_now()]
@@ -45,7 +47,9 @@ def due_links(
         f"""
         select id, url, coalesce(attempts, 0) from links
         where (status = 'pending'
-               or (status = 'failed' and next_attempt_at is not null and next_attempt_at <= ?))
+               -- failed, or ok but its CourtListener details are still to come
+               or (status in ('failed', 'ok') and next_attempt_at is not null
+                   and next_attempt_at <= ?))
           {in_threads}
         order by id
         limit ?
@@ -119,17 +123,27 @@ def save_resolution(store: Store, link_id: int, resolution: LinkResolution) -> N
 
 
 def _save_docket(conn: sqlite3.Connection, docket: Docket, now: str) -> int:
-    """Find the case by CourtListener id or by court and PACER case id; fill in what we learn."""
-    row = None
+    """Find the case by CourtListener id or by court and PACER case id; fill in what we learn.
+
+    Two rows can turn out to be one case (one known by its CourtListener id from a docket
+    page, one by its PACER id from a RECAP file): they merge into the first, and every link
+    and document follows.
+    """
+    by_id = by_pacer = None
     if docket.courtlistener_id is not None:
-        row = conn.execute(
-            "select id from dockets where courtlistener_id = ?", [docket.courtlistener_id]
-        ).fetchone()
-    if row is None and docket.pacer_case_id:
-        row = conn.execute(
+        by_id = _one(
+            conn, "select id from dockets where courtlistener_id = ?", docket.courtlistener_id
+        )
+    if docket.pacer_case_id:
+        by_pacer = _one(
+            conn,
             "select id from dockets where court_id = ? and pacer_case_id = ?",
-            [docket.court_id, docket.pacer_case_id],
-        ).fetchone()
+            docket.court_id,
+            docket.pacer_case_id,
+        )
+    if by_id is not None and by_pacer is not None and by_id != by_pacer:
+        _merge_dockets(conn, keep=by_id, gone=by_pacer, now=now)
+    row = by_id if by_id is not None else by_pacer
     values = {
         "courtlistener_id": docket.courtlistener_id,
         "court_id": docket.court_id or None,
@@ -152,22 +166,48 @@ def _save_docket(conn: sqlite3.Connection, docket: Docket, now: str) -> int:
     # what we knew stays unless we learned better
     sets = ", ".join(f"{k} = coalesce(?, {k})" for k in values)
     conn.execute(
-        f"update dockets set {sets}, updated_at = ? where id = ?", [*values.values(), now, row[0]]
+        f"update dockets set {sets}, updated_at = ? where id = ?", [*values.values(), now, row]
     )
-    return int(row[0])
+    _documents_follow_docket(conn, row)
+    return row
+
+
+def _merge_dockets(conn: sqlite3.Connection, keep: int, gone: int, now: str) -> None:
+    fields = (
+        "court_id, court, pacer_case_id, case_name, docket_number, assigned_to, date_filed, url"
+    )
+    old = conn.execute(f"select {fields} from dockets where id = ?", [gone]).fetchone()
+    conn.execute("update links set docket_id = ? where docket_id = ?", [keep, gone])
+    conn.execute("update documents set docket_id = ? where docket_id = ?", [keep, gone])
+    conn.execute("delete from dockets where id = ?", [gone])
+    sets = ", ".join(f"{name} = coalesce({name}, ?)" for name in fields.split(", "))
+    conn.execute(f"update dockets set {sets}, updated_at = ? where id = ?", [*old, now, keep])
+
+
+def _documents_follow_docket(conn: sqlite3.Connection, docket_id: int) -> None:
+    """A document shows its docket's case name and number, also once the docket learns them."""
+    conn.execute(
+        """
+        update documents set case_name = d.case_name, docket_number = d.docket_number
+        from dockets d
+        where d.id = ? and documents.docket_id = d.id
+          and (documents.case_name, documents.docket_number)
+              is not (d.case_name, d.docket_number)
+        """,
+        [docket_id],
+    )
+
+
+def _one(conn: sqlite3.Connection, sql: str, *params: object) -> int | None:
+    row = conn.execute(sql, params).fetchone()
+    return int(row[0]) if row else None
 
 
 def _save_document(
     conn: sqlite3.Connection, document: Document, docket_id: int | None, now: str
 ) -> int:
     """Bytes once per sha256; a new documents row only when the content at a URL changed."""
-    conn.execute(
-        """
-        insert into blobs (sha256, size, content_type, content, first_seen_at)
-        values (?, ?, ?, ?, ?) on conflict (sha256) do nothing
-        """,
-        [document.sha256, len(document.content), document.content_type, document.content, now],
-    )
+    _save_blob(conn, document, now)
     row = conn.execute(
         "select id from documents where url = ? and sha256 = ?", [document.url, document.sha256]
     ).fetchone()
@@ -178,11 +218,12 @@ def _save_document(
         insert into documents (kind, url, title, text, sha256, court, case_name, docket_number,
                                fetched_at, content_type, size, author, published_at,
                                site_name, page_count, description, docket_id, court_id,
-                               document_number, attachment_number, etag, last_modified)
+                               document_number, attachment_number, etag, last_modified,
+                               text_complete, text_note)
         values (?, ?, ?, ?, ?, ?,
                 (select case_name from dockets where id = ?),
                 (select docket_number from dockets where id = ?),
-                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
             document.kind,
@@ -195,7 +236,7 @@ def _save_document(
             docket_id,
             now,
             document.content_type,
-            len(document.content),
+            document.size,
             document.author or None,
             document.published_at,
             document.site_name or None,
@@ -207,9 +248,31 @@ def _save_document(
             document.attachment_number,
             document.etag or None,
             document.last_modified or None,
+            int(document.text_complete),
+            document.text_note or None,
         ],
     )
     return int(cursor.lastrowid or 0)
+
+
+def _save_blob(conn: sqlite3.Connection, document: Document, now: str) -> None:
+    """Copy the document's file into `blobs` in chunks (incremental blob I/O), so a 50 MB PDF
+    never sits in memory whole; nothing to do if these bytes are archived already."""
+    if conn.execute("select 1 from blobs where sha256 = ?", [document.sha256]).fetchone():
+        return
+    cursor = conn.execute(
+        "insert into blobs (sha256, size, content_type, content, first_seen_at) "
+        "values (?, ?, ?, zeroblob(?), ?)",
+        [document.sha256, document.size, document.content_type, document.size, now],
+    )
+    if not document.size:
+        return
+    with (
+        conn.blobopen("blobs", "content", int(cursor.lastrowid or 0)) as blob,
+        document.file.open("rb") as source,
+    ):
+        while chunk := source.read(BLOB_CHUNK):
+            blob.write(chunk)
 
 
 def has_version(store: Store, url: str, sha256: str) -> bool:
@@ -232,7 +295,7 @@ class ArchivedURL:
 
 def archived_urls(store: Store, limit: int | None = None) -> list[ArchivedURL]:
     """Every URL with an archived document, its links, and its latest version's validators."""
-    if not store.path.exists():
+    if not store.exists:
         return []
     rows = store.conn.execute(
         """
@@ -249,3 +312,16 @@ def archived_urls(store: Store, limit: int | None = None) -> list[ArchivedURL]:
         [-1 if limit is None else limit],
     ).fetchall()
     return [ArchivedURL(r[0], tuple(int(i) for i in r[1].split(",")), r[2], r[3]) for r in rows]
+
+
+def documents_by_kind(store: Store, thread_id: int) -> dict[str, int]:
+    """How many distinct documents of each kind the thread's links archived."""
+    rows = store.conn.execute(
+        """
+        select d.kind, count(distinct d.id) from links l
+        join posts p on p.id = l.post_id join documents d on d.id = l.document_id
+        where p.thread_id = ? group by d.kind
+        """,
+        [thread_id],
+    ).fetchall()
+    return {str(kind): int(n) for kind, n in rows}

@@ -1,0 +1,174 @@
+"""Watched reporters: find their new threads, archive those about court rulings.
+
+The first poll of an account looks back `daemon.backfill_days` (at most
+`daemon.backfill_posts` posts); later polls stop at the newest post seen before. Each thread
+is scored once; a skipped thread is scored again only when it has grown since.
+
+Every account and every thread fails alone: its error goes on its own row (item_failures)
+with a time for the next attempt, and the poll goes on with the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.config import Settings
+from bot.daemon.consent import opted_out
+from bot.daemon.court_filter import is_court_thread, score_thread
+from bot.errors import RateLimited, ServiceError, describe
+from bot.models import Post
+from bot.pipeline import fetch, save
+from bot.sources.base import Connector, ThreadSource
+from bot.store import Store
+from bot.store.jobs import clear_item_failure, item_due, record_item_failure
+from bot.store.watch import candidate, save_candidate, save_watch_state, watch_state
+from bot.timestamps import ago, utc_now
+
+log = logging.getLogger(__name__)
+PAGE = 50
+# waits after the 1st, 2nd, … failure of one account or thread; then it is given up on
+BACKOFF = [timedelta(minutes=m) for m in (5, 30, 120, 720, 1440)]
+
+
+@dataclass
+class WatchSummary:
+    archived: list[int] = field(default_factory=list)  # thread ids
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{len(self.archived)} archived, {self.skipped} skipped, {len(self.errors)} errors"
+
+
+def poll_watched(
+    connector: Connector, source: ThreadSource, store: Store, settings: Settings
+) -> WatchSummary:
+    """Poll every watched account of one platform whose turn it is."""
+    summary = WatchSummary()
+    watched = connector.watched(settings)
+    actors = [a for a in watched if item_due(store, "watch", _item(connector, a))]
+    for actor in actors:
+        item = _item(connector, actor)
+        try:
+            poll_account(connector, source, store, settings, actor, summary)
+            clear_item_failure(store, "watch", item)
+        except RateLimited:
+            raise  # the whole job waits for the service's reset
+        except Exception as e:  # one account's trouble must not stop the others
+            error = describe(e)
+            if not isinstance(e, ServiceError):
+                log.exception("watch %s failed", actor)
+            failure = record_item_failure(store, "watch", item, error, BACKOFF)
+            log.warning("watch %s failed (%d in a row): %s", actor, failure.attempts, error)
+            summary.errors.append(f"{actor}: {error}")
+    if actors and len(summary.errors) == len(actors):
+        raise ServiceError(f"no watched account could be read: {summary.errors[0]}")
+    return summary
+
+
+def poll_account(
+    connector: Connector,
+    source: ThreadSource,
+    store: Store,
+    settings: Settings,
+    actor: str,
+    summary: WatchSummary,
+) -> None:
+    account_id = source.resolve_account(actor)
+    since = watch_state(store, account_id).newest_seen_at or ago(
+        timedelta(days=settings.daemon.backfill_days)
+    )
+    roots, newest_seen = _new_roots(source, account_id, since, settings.daemon.backfill_posts)
+    for root_id, newest in sorted(roots.items(), key=lambda kv: kv[1]):
+        if not item_due(store, "watch-thread", root_id):
+            continue
+        try:
+            _consider(connector, source, store, settings, account_id, root_id, newest, summary)
+            clear_item_failure(store, "watch-thread", root_id)
+        except RateLimited:
+            raise
+        except Exception as e:  # one thread's trouble must not stop the others
+            if not isinstance(e, ServiceError):
+                log.exception("watch: thread %s failed", root_id)
+            record_item_failure(store, "watch-thread", root_id, describe(e), BACKOFF)
+            summary.errors.append(f"{root_id}: {describe(e)}")
+    save_watch_state(store, connector.platform, account_id, actor, newest_seen)
+
+
+def _consider(
+    connector: Connector,
+    source: ThreadSource,
+    store: Store,
+    settings: Settings,
+    account_id: str,
+    root_id: str,
+    newest: str,
+    summary: WatchSummary,
+) -> None:
+    """Score one thread of a watched account and archive it if it is about a ruling."""
+    known = candidate(store, root_id)
+    if known and (known.decision == "archive" or (known.last_post_at or "") >= newest):
+        return  # archived threads grow through the refresh job; unchanged ones stay
+    thread = fetch(connector.ref_of(root_id), source, store)
+    score = score_thread(thread)
+    last = max((p.created_at for p in thread.posts if p.created_at), default=newest)
+    handles = {p.author.handle for p in thread.posts if p.author}
+    thread_id = None
+    decision = "skip"
+    if thread.author_id != account_id:
+        decision = "not_own"  # a reply in someone else's conversation
+    elif opted_out(store, settings, thread.author_id, handles):
+        decision = "optout"
+    elif is_court_thread(score, settings.daemon.court_threshold):
+        thread_id = save(thread, store, settings.public_url).saved.id
+        decision = "archive"
+        summary.archived.append(thread_id)
+        log.info("watch: archived thread %s (score %.1f)", thread_id, score.score)
+    if decision != "archive":
+        summary.skipped += 1
+    save_candidate(
+        store, root_id, account_id, score.score, score.reasons, decision, last, thread_id
+    )
+
+
+def _new_roots(
+    source: ThreadSource, account_id: str, since: str, max_posts: int
+) -> tuple[dict[str, str], str | None]:
+    """Roots of the account's own threads with posts newer than `since` (root id → its
+    newest post), and the newest time seen at all. Replies in other people's conversations
+    are not the account's threads.
+
+    Times are when the service received a post, never later than now: a post dated 2099 by
+    its client must not move the account's position past every post still to come.
+    """
+    roots: dict[str, str] = {}
+    newest: str | None = None
+    page_cursor: str | None = None
+    seen = 0
+    now = utc_now()
+    while seen < max_posts:
+        page = source.author_feed(account_id, page_cursor, PAGE)
+        for post in page.posts:
+            when = _seen_at(post, now)
+            if not when or when <= since or seen >= max_posts:
+                return roots, newest
+            seen += 1
+            newest = max(newest or "", when)
+            root = post.reply_root_id or post.id
+            if root == post.id or post.reply_root_author_id == account_id:
+                roots[root] = max(roots.get(root, ""), when)
+        page_cursor = page.cursor
+        if not page_cursor or not page.posts:
+            break
+    return roots, newest
+
+
+def _seen_at(post: Post, now: str) -> str | None:
+    when = post.indexed_at or post.created_at
+    return min(when, now) if when else None
+
+
+def _item(connector: Connector, actor: str) -> str:
+    return f"{connector.platform}:{actor.lower()}"
