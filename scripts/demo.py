@@ -32,6 +32,7 @@ THREADBOT = [sys.executable, "-m", "bot"]
 
 def main() -> int:
     port = os.environ.get("DEMO_PORT", "8001")
+    serve = "--no-serve" not in sys.argv[1:]  # tests run the demo without the server
     print("starting the local AT Protocol network (about 10 s)…", flush=True)
     with LocalNetwork() as network, SandboxWeb() as web:
         links = {name: web.url(name) for name in ("order", "docket", "story", "short")}
@@ -63,6 +64,8 @@ def main() -> int:
             return ran.returncode
         reply = bot_reply(network.appview, bot.did, ask.uri)
         print(f"@{bot.handle} replies: {reply}", flush=True)
+    if not serve:
+        return 0
     print(f"serving the archive on http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
     try:
         return subprocess.run([*THREADBOT, "serve", "--port", port], cwd=ROOT).returncode

@@ -128,6 +128,23 @@ def wait_for_mention(bot: Author, uri: str, timeout: float = 30) -> None:
         time.sleep(0.2)
 
 
+def own_replies(bot: Author, mention_uri: str) -> list[str]:
+    """The texts of the bot's posts replying to `mention_uri`, read from its own repository
+    at the PDS: the record of what was posted, with no index in between that may lag."""
+    texts, cursor = [], None
+    while True:
+        page = bot.client.com.atproto.repo.list_records(
+            {"repo": bot.did, "collection": "app.bsky.feed.post", "limit": 100, "cursor": cursor}
+        )
+        for record in page.records:
+            reply = getattr(record.value, "reply", None)
+            if reply is not None and reply.parent.uri == mention_uri:
+                texts.append(record.value.text)
+        cursor = page.cursor
+        if not cursor or not page.records:
+            return texts
+
+
 def tiny_png(width: int = 64, height: int = 40) -> bytes:
     """A small grey PNG, standing in for a screenshot of the order."""
 

@@ -33,7 +33,7 @@ from bot.sources.bluesky.records import (
     parse_post_view,
     parse_thread_view,
 )
-from bot.sources.bluesky.urls import did_of, is_did, post_uri
+from bot.sources.bluesky.urls import did_of, is_did, normalize_actor, post_uri
 from bot.sources.bluesky.xrpc import BoundedRequest
 from bot.sources.json_fields import JSON, obj, objects, text
 from bot.threads import reconstruct
@@ -69,6 +69,7 @@ class BlueskySource:
         self._client.request.close()
 
     def resolve_account(self, handle_or_id: str) -> str:
+        handle_or_id = normalize_actor(handle_or_id)
         if is_did(handle_or_id):
             return handle_or_id
         try:
