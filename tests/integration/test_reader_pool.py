@@ -21,7 +21,7 @@ from bot.documents.limits import MiB, ReadLimits, ReadResult
 from bot.documents.pool import PoolClosed, ReaderPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts" / "sandbox"))
-import hostile_documents as hostile
+import hostile_files as hostile
 from fixtures import SAMPLE_ARTICLE, SAMPLE_ORDER, article_html, court_order_pdf
 
 # small limits keep the tests quick; the hostile files exceed them many times over

@@ -13,7 +13,7 @@ from bot.documents.extract import Article, ExtractError, PdfPages, pdf_text
 from bot.documents.limits import MiB, ReadLimits, article_result, pdf_result
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts" / "sandbox"))
-import hostile_documents as hostile
+import hostile_files as hostile
 from fixtures import SAMPLE_ORDER, court_order_pdf
 
 LIMITS = ReadLimits(timeout=30, max_memory=512 * MiB, max_text=100, max_pages=2000)
