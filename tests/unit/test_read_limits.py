@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.documents import extract
 from bot.documents.extract import Article, ExtractError, PdfPages, pdf_text
 from bot.documents.limits import MiB, ReadLimits, article_result, pdf_result
 
@@ -40,6 +41,20 @@ def test_a_page_of_20000_strings_is_stopped_at_the_cap():
 
     assert (page.text, page.cut) == ("x" * 1_000, True)
     assert pdf.page_count == 2
+
+
+def test_a_capped_page_is_not_interpreted_past_the_cap(monkeypatch):
+    # what makes the cap cheap: pypdf's time goes into interpreting each operator, and it
+    # calls the reader's visitor once for each operator it interprets
+    interpreted: list[bytes] = []
+    monkeypatch.setattr(extract, "_ignore", lambda operator, *_: interpreted.append(operator))
+    pdf = PdfPages(hostile.text_bomb_pdf(pages=1, operators=20_000))
+
+    assert pdf.page(0, max_chars=1_000).cut
+    assert interpreted.count(b"Tj") == 1_001  # the one that crossed the cap, and no more
+    interpreted.clear()
+    assert not pdf.page(0, max_chars=20_000).cut
+    assert interpreted.count(b"Tj") == 20_000
 
 
 def test_a_page_under_the_cap_is_not_cut():
