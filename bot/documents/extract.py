@@ -13,12 +13,15 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
+from io import SEEK_END, BytesIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import trafilatura
-from pypdf import PasswordType, PdfReader
+from pypdf import PageObject, PasswordType, PdfReader
+from pypdf.constants import PageAttributes
 from pypdf.errors import PyPdfError
+from pypdf.generic import NameObject
 
 log = logging.getLogger(__name__)
 
@@ -62,31 +65,140 @@ def pdf_text(data: bytes, max_pages: int = 2000) -> PdfText:
     "protected" court filings do. A scan without a text layer gives `text == ""`: that is a
     fact about the document, not a failure.
     """
-    if not data:
-        raise ExtractError("the file is empty")
-    start = data.find(PDF_MAGIC, 0, MAGIC_WINDOW)
-    if start < 0:
-        raise ExtractError(f"not a PDF (starts with {_opening(data)!r})")
-    try:
-        # byte offsets inside a PDF count from its header, not from any junk before it
-        reader = PdfReader(BytesIO(data[start:]), strict=False)
-        _unlock(reader)
-        page_count = len(reader.pages)
-        pages = [_page_text(reader, number) for number in range(min(page_count, max_pages))]
-    except (ExtractError, MemoryError):
-        raise
-    except PyPdfError as e:
-        raise ExtractError(f"the PDF is damaged: {_one_line(e)}") from e
-    except Exception as e:
-        # pypdf meets corrupt files with all sorts of exceptions (KeyError, TypeError, ...)
-        log.warning("pypdf failed on a %d-byte PDF", len(data), exc_info=True)
-        raise ExtractError("the PDF is damaged and could not be read") from e
-    if page_count and all(text is None for text in pages):
+    pdf = PdfPages(data)
+    pages = [pdf.page(number).text for number in range(min(pdf.page_count, max_pages))]
+    if pdf.page_count and all(text is None for text in pages):
         raise ExtractError("the PDF is damaged: no page could be read")
-    if page_count > max_pages:
-        log.info("read the first %d of %d pages", max_pages, page_count)
-    text = "\n\n".join(tidy for text in pages if text and (tidy := _tidy(text)))
-    return PdfText(text=text, page_count=page_count, title=_pdf_title(reader))
+    if pdf.page_count > max_pages:
+        log.info("read the first %d of %d pages", max_pages, pdf.page_count)
+    text = PAGE_BREAK.join(text for text in pages if text)
+    return PdfText(text=text, page_count=pdf.page_count, title=pdf.title)
+
+
+PAGE_BREAK = "\n\n"  # between pages in a document's text
+
+
+@dataclass(frozen=True)
+class PageText:
+    text: str | None  # tidied; "" for a page without a text layer, None if it could not be read
+    cut: bool = False  # stopped at `max_chars`: the page shows more text than this
+
+
+class PdfPages:
+    """A PDF opened to be read one page at a time, so a reader stopped on page 4 keeps pages
+    1-3, and a page that shows millions of characters is stopped at a cap.
+
+    `source` is the whole file, or a binary file positioned at its start (read from as pages
+    need it, never held whole in memory). Anything that is not a PDF that opens raises
+    `ExtractError`, with the same sentences as `pdf_text`.
+    """
+
+    def __init__(self, source: bytes | BinaryIO) -> None:
+        stream, size = _from_header(source)
+        try:
+            self._reader = PdfReader(stream, strict=False)
+            _unlock(self._reader)
+            self.page_count = len(self._reader.pages)
+        except (ExtractError, MemoryError):
+            raise
+        except PyPdfError as e:
+            raise ExtractError(f"the PDF is damaged: {_one_line(e)}") from e
+        except Exception as e:
+            # pypdf meets corrupt files with all sorts of exceptions (KeyError, TypeError, ...)
+            log.warning("pypdf failed on a %d-byte PDF", size, exc_info=True)
+            raise ExtractError("the PDF is damaged and could not be read") from e
+        self.title = _pdf_title(self._reader)
+
+    def page(self, number: int, max_chars: int | None = None) -> PageText:
+        """The text of page `number` (from 0), at most `max_chars` characters of it.
+
+        With a cap, the page's content stream is parsed first and the operators past the one
+        that shows the `max_chars`-th character are dropped before extraction: pypdf's time
+        grows with the operators it interprets, so a page of 200,000 one-letter strings costs
+        what its first `max_chars` cost.
+        """
+        # One broken page (a bad content stream, a missing font) should not cost the others.
+        try:
+            page = self._reader.pages[number]
+            if max_chars is None:
+                raw, cut = page.extract_text(), False
+            else:
+                raw, cut = _capped_page_text(page, max_chars)
+        except (ExtractError, MemoryError):
+            raise
+        except Exception:
+            log.info("could not read page %d of a PDF", number + 1, exc_info=True)
+            return PageText(None)
+        text = _tidy(raw) if raw else ""
+        if max_chars is not None and len(text) > max_chars:
+            text, cut = text[:max_chars], True
+        return PageText(text, cut)
+
+
+def _from_header(source: bytes | BinaryIO) -> tuple[BinaryIO, int]:
+    """The PDF as a stream starting at its header, and the size of what was given."""
+    if isinstance(source, bytes):
+        head, size = source[:MAGIC_WINDOW], len(source)
+    else:
+        head, size = source.read(MAGIC_WINDOW), source.seek(0, SEEK_END)
+    if not size:
+        raise ExtractError("the file is empty")
+    start = head.find(PDF_MAGIC)
+    if start < 0:
+        raise ExtractError(f"not a PDF (starts with {_opening(head)!r})")
+    # byte offsets inside a PDF count from its header, not from any junk before it
+    if isinstance(source, bytes):
+        return BytesIO(source[start:]), size
+    source.seek(start)
+    if start == 0:
+        return source, size
+    return BytesIO(source.read()), size  # junk before the header is rare: read it whole
+
+
+# Operators that show strings (PDF 32000-1, 9.4.3); their operands are what becomes text.
+_SHOWS_TEXT = frozenset({b"Tj", b"TJ", b"'", b'"'})
+
+
+def _capped_page_text(page: PageObject, max_chars: int) -> tuple[str, bool]:
+    contents = page.get_contents()
+    if contents is None:
+        return "", False
+    operations = contents.operations
+    cut = False
+    shown = 0
+    for index, (operands, operator) in enumerate(operations):
+        if operator in _SHOWS_TEXT:
+            shown += _shown_length(operands)
+            if shown > max_chars:
+                contents.operations = operations[: index + 1]
+                cut = True
+                break
+    # Hand pypdf the stream parsed above rather than have it parse the bytes again; put the
+    # page back afterwards, or every page read keeps its parsed operators alive in the reader.
+    original = page[PageAttributes.CONTENTS]
+    page[NameObject(PageAttributes.CONTENTS)] = contents
+    try:
+        # a visitor makes pypdf take the parsed operators as they are (without one it
+        # serialises them again to look for text operators)
+        return page.extract_text(visitor_operand_before=_ignore), cut
+    finally:
+        page[NameObject(PageAttributes.CONTENTS)] = original
+
+
+def _shown_length(operands: list[Any]) -> int:
+    """Characters an operator shows, counted as bytes: two-byte fonts count double, which
+    only makes a cap stop early."""
+    length = 0
+    for operand in operands:
+        if isinstance(operand, str | bytes):
+            length += len(operand)
+        elif isinstance(operand, list):  # TJ: strings mixed with kerning numbers
+            length += sum(len(part) for part in operand if isinstance(part, str | bytes))
+    return length
+
+
+def _ignore(*_: object) -> None:
+    pass
 
 
 def _unlock(reader: PdfReader) -> None:
@@ -99,17 +211,6 @@ def _unlock(reader: PdfReader) -> None:
         opened = PasswordType.NOT_DECRYPTED
     if opened == PasswordType.NOT_DECRYPTED:
         raise ExtractError("the PDF is encrypted")
-
-
-def _page_text(reader: PdfReader, number: int) -> str | None:
-    # One broken page (a bad content stream, a missing font) should not cost the others.
-    try:
-        return reader.pages[number].extract_text()
-    except (ExtractError, MemoryError):
-        raise
-    except Exception:
-        log.info("could not read page %d of a PDF", number + 1, exc_info=True)
-        return None
 
 
 def _pdf_title(reader: PdfReader) -> str:
