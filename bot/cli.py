@@ -134,6 +134,7 @@ def resolve(ctx: click.Context, limit: int | None, refresh: bool) -> None:
     """Resolve due links: new ones, and failed ones whose retry time has come."""
     import asyncio
 
+    from bot.documents.read import configure_readers, stop_readers
     from bot.links.stage import refresh_documents
     from bot.store import Store
 
@@ -142,7 +143,11 @@ def resolve(ctx: click.Context, limit: int | None, refresh: bool) -> None:
     try:
         _resolve(settings, store, limit=limit)
         if refresh:
-            summary = asyncio.run(refresh_documents(store, settings, limit=limit))
+            configure_readers(settings.documents)
+            try:
+                summary = asyncio.run(refresh_documents(store, settings, limit=limit))
+            finally:
+                stop_readers()
             click.echo(
                 f"documents: {summary.changed} changed (new version kept), "
                 f"{summary.unchanged} unchanged, {summary.failed} could not be fetched "
@@ -156,8 +161,10 @@ def _resolve(settings: Settings, store: Any, **which: Any) -> None:
     """Run the link stage; a progress bar on a terminal; one summary line."""
     import asyncio
 
+    from bot.documents.read import configure_readers, stop_readers
     from bot.links.stage import resolve_due_links
 
+    configure_readers(settings.documents)
     bar = None
     if sys.stderr.isatty():
         bar = click.progressbar(length=0, label="links", file=sys.stderr)
@@ -170,6 +177,7 @@ def _resolve(settings: Settings, store: Any, **which: Any) -> None:
     try:
         summary = asyncio.run(resolve_due_links(store, settings, progress=progress, **which))
     finally:
+        stop_readers()
         if bar is not None:
             bar.render_finish()
     if summary.total:

@@ -56,6 +56,17 @@ class FetchSettings:
 
 
 @dataclass(frozen=True)
+class DocumentsSettings:
+    """Limits on reading one document's text (in a worker process of its own)."""
+
+    timeout: float = 20.0  # seconds of wall time; then the reader is stopped
+    max_memory: int = 256 * 1024 * 1024  # bytes a reader may use for one document
+    max_text: int = 2_000_000  # characters of text kept
+    max_pages: int = 2000  # pages read; the rest are counted, not read
+    workers: int = 2  # reader processes
+
+
+@dataclass(frozen=True)
 class DaemonSettings:
     poll_interval: float = 300.0  # seconds between polls of the watched accounts
     mention_interval: float = 60.0  # seconds between reads of the bot's notifications
@@ -78,6 +89,7 @@ class Settings:
     x: XSettings = field(default_factory=XSettings)
     courtlistener: CourtListenerSettings = field(default_factory=CourtListenerSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    documents: DocumentsSettings = field(default_factory=DocumentsSettings)
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
 
 

@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.daemon.refresh import refresh_threads
 from bot.daemon.requests import poll_requests
 from bot.daemon.watch import poll_watched
+from bot.documents.read import configure_readers, stop_readers
 from bot.errors import RateLimited, ThreadbotError, describe
 from bot.links.stage import resolve_due_links
 from bot.sources.base import BotAccount, Connector, ThreadSource
@@ -41,6 +42,7 @@ class Daemon:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = Store(settings.db, shared=True)
+        configure_readers(settings.documents)
         self._sources: dict[str, ThreadSource] = {}
         self.accounts: dict[str, BotAccount] = {}
         for platform, connector in connectors().items():
@@ -205,6 +207,7 @@ class Daemon:
         log.info("daemon stopped")
 
     def close(self) -> None:
+        stop_readers()
         for source in self._sources.values():
             source.close()
         for account in self.accounts.values():

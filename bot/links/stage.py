@@ -21,7 +21,8 @@ from typing import Any
 
 from bot.config import Settings
 from bot.documents.extract import PDF_MAGIC, ExtractError
-from bot.documents.read import ReadText, read_article, read_pdf
+from bot.documents.limits import ReadResult
+from bot.documents.read import read_article, read_pdf
 from bot.errors import describe
 from bot.links.canonical import canonical_url
 from bot.links.classify import classify
@@ -356,7 +357,7 @@ class LinkStage:
         except EnrichmentFailed as e:
             enrichment, docket = str(e), _docket_from_url(parsed)
         storage = parsed if isinstance(parsed, StorageDocument) else None
-        text: ReadText
+        text: ReadResult
         extra: dict[str, Any] = {}
         if is_pdf:
             text = await read_pdf(body.path)
@@ -392,7 +393,7 @@ class LinkStage:
             document_number=_text(storage.document_number) if storage else None,
             attachment_number=_text(storage.attachment_number) if storage else None,
             text_complete=text.complete,
-            text_note=text.note,
+            text_note=text.limit_reason or "",
         )
         return document, docket, enrichment
 
