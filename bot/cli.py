@@ -112,7 +112,8 @@ def archive(ctx: click.Context, urls: tuple[str, ...], no_links: bool) -> None:
             for note in result.notes:
                 click.echo(f"  note: left out: {note}", err=True)
         if archived and not no_links:
-            _resolve(settings, store, thread_ids=archived, budget=settings.fetch.budget)
+            budget = settings.fetch.budget * len(archived)
+            _resolve(settings, store, thread_ids=archived, budget=budget)
     finally:
         for source in sources.values():
             source.close()
@@ -187,8 +188,8 @@ def _resolve(settings: Settings, store: Any, **which: Any) -> None:
         )
     if summary.left:
         click.echo(
-            f"links: {summary.left} not reached within {settings.fetch.budget:g} s "
-            "(fetch.budget); `threadbot resolve` finishes them"
+            f"links: {summary.left} not reached within the time budget (fetch.budget, "
+            f"{settings.fetch.budget:g} s a thread); `threadbot resolve` finishes them"
         )
 
 

@@ -49,8 +49,10 @@ class CourtListenerSettings:
 class FetchSettings:
     allow_private_addresses: bool = False
     max_bytes: int = 50 * 1024 * 1024
-    timeout: float = 30.0  # seconds for one whole request, body included
-    budget: float = 120.0  # seconds for a thread's links (archive, requests, the daemon)
+    timeout: float = 20.0  # seconds for one whole request, body included
+    # seconds for a thread's links (archive, requests, a daemon run); the rest wait for the
+    # next `threadbot resolve` or daemon run
+    budget: float = 25.0
     proxy: str = ""
     ca_bundle: str = ""
 

@@ -193,7 +193,9 @@ def _answer(
         return
     saved = save(thread, store, settings.public_url).saved
     update_request(store, row["id"], thread_id=saved.id, status="archived")
-    asyncio.run(resolve_due_links(store, settings, thread_ids=[saved.id]))
+    asyncio.run(
+        resolve_due_links(store, settings, thread_ids=[saved.id], budget=settings.fetch.budget)
+    )
     reply = archive_reply(
         posts=saved.post_count,
         documents=documents_by_kind(store, saved.id),

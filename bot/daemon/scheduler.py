@@ -36,6 +36,7 @@ from bot.timestamps import utc_now
 log = logging.getLogger(__name__)
 
 MAX_PAUSE = 3600.0  # a failing job is tried again at least hourly
+RESOLVE_BUDGETS = 4  # one run of the resolve job: four threads' link budgets
 
 
 class Daemon:
@@ -96,7 +97,9 @@ class Daemon:
         return str(summary)
 
     def resolve(self) -> str:
-        summary = asyncio.run(resolve_due_links(self.store, self.settings))
+        # bounded, so the other jobs (one at a time) are not held up by a slow batch
+        budget = RESOLVE_BUDGETS * self.settings.fetch.budget
+        summary = asyncio.run(resolve_due_links(self.store, self.settings, budget=budget))
         return (
             f"{summary.ok} resolved, {summary.failed} failed, {summary.blocked} blocked, "
             f"{summary.documents} documents"

@@ -34,7 +34,7 @@ from bot.sources.bluesky.records import (
     parse_thread_view,
 )
 from bot.sources.bluesky.urls import did_of, is_did, normalize_actor, post_uri
-from bot.sources.bluesky.xrpc import BoundedRequest
+from bot.sources.bluesky.xrpc import BoundedRequest, DeadlinePassed
 from bot.sources.json_fields import JSON, obj, objects, text
 from bot.threads import reconstruct
 
@@ -229,7 +229,7 @@ def service_error(service: str, e: AtProtocolError) -> Exception:
         return ServiceError(f"{service} refused the request: {name} {message}".strip())
     if isinstance(e, RateLimitExceededError):
         return rate_limited(service, e)
-    if isinstance(e, InvokeTimeoutError):
+    if isinstance(e, InvokeTimeoutError | DeadlinePassed):
         return ServiceError(f"{service} did not answer in time ({describe(e)})")
     if isinstance(e, NetworkError):
         if e.response is None:

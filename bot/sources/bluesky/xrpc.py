@@ -34,8 +34,8 @@ class AnswerTooLarge(exceptions.AtProtocolError):
     """The service's answer passed MAX_ANSWER_BYTES; reading stopped there."""
 
 
-class DeadlinePassed(exceptions.InvokeTimeoutError):
-    """The whole call took longer than its deadline."""
+class DeadlinePassed(exceptions.AtProtocolError):
+    """The whole call took longer than its deadline (or a read waited that long)."""
 
 
 class Redirected(exceptions.AtProtocolError):
@@ -80,7 +80,7 @@ class BoundedRequest(Request):
             finally:
                 response.close()
         except httpx.TimeoutException as e:
-            raise exceptions.InvokeTimeoutError(f"no answer within {self.deadline:g} s") from e
+            raise DeadlinePassed(f"no answer within {self.deadline:g} s") from e
         except httpx.HTTPError as e:  # connection refused, reset, bad TLS, protocol errors
             raise exceptions.NetworkError() from e
         content = _decoded(response, body, self.max_bytes)
