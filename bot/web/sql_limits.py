@@ -1,0 +1,227 @@
+"""Bounds on what one SQL query from the web can cost: memory, and time inside one SQLite step.
+
+Anyone who reaches `threadbot serve` may run arbitrary SQL. Datasette stops a query after
+`sql_time_limit_ms`, but only between SQLite steps, and only its wall clock: one step that
+allocates a gigabyte (`randomblob(1000000000)`) or compares for minutes (`trim(x, y)` with a
+long `y`) runs to its end, and a query may hold a thousand rows of large values. `limit_connection`
+bounds each of those on one connection:
+
+- no value longer than MAX_VALUE_BYTES (SQLite's LIMIT_LENGTH: `printf('%.*c', …)`, `||`,
+  `group_concat`, `hex` and every other way to grow a value stops there with
+  "string or blob too big");
+- `randomblob` and `zeroblob` refuse more than MAX_GENERATED_BYTES the same way, and
+  `printf`/`format` refuse a `%c` repeated more than MAX_VALUE_BYTES times (SQLite's loop
+  went on for 9 s on `printf('%.*c', 1000000000, 'x')` after the value was already too long);
+- `replace`, `instr`, `trim`, `ltrim` and `rtrim` with a second argument are SQLite's own
+  search loops, quadratic in their arguments (a 100,000-character `trim` set over a
+  1 MB value took 9 minutes in one step): they are replaced by linear Python versions with the
+  same results, which refuse a `replace` whose result would be too long before building it;
+- LIKE and GLOB patterns of at most MAX_LIKE_PATTERN characters (their cost is the value's
+  length times the pattern's), statements of at most MAX_SQL_BYTES and MAX_COLUMNS result
+  columns;
+- at most MAX_RESULT_BYTES of values in the rows one statement returns: past that the query
+  ends with "query result over … MB".
+
+Recursive CTEs that never end and cross joins of large tables take many steps, so Datasette's
+time limit stops them; the bounds above keep each step short and small.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+MAX_VALUE_BYTES = 4 * 1024 * 1024
+MAX_GENERATED_BYTES = 64 * 1024
+MAX_RESULT_BYTES = 32 * 1024 * 1024
+MAX_LIKE_PATTERN = 100
+MAX_SQL_BYTES = 32 * 1024
+MAX_COLUMNS = 100
+
+LIMITS = {
+    sqlite3.SQLITE_LIMIT_LENGTH: MAX_VALUE_BYTES,
+    sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: MAX_LIKE_PATTERN,
+    sqlite3.SQLITE_LIMIT_SQL_LENGTH: MAX_SQL_BYTES,
+    sqlite3.SQLITE_LIMIT_COLUMN: MAX_COLUMNS,
+}
+
+SqlValue = str | bytes | int | float | None
+
+# What our functions return to refuse: SQLite checks a result's length against LIMIT_LENGTH
+# before it copies it, so this ends the statement with SQLite's own "string or blob too big",
+# at no cost (the zero pages are never touched) and without a traceback in the server's log,
+# which raising an exception from a Python function would print.
+TOO_BIG = bytes(MAX_VALUE_BYTES + 1)
+
+
+def limit_connection(conn: sqlite3.Connection) -> None:
+    """Apply every bound in the module docstring to `conn` (a read connection of the archive)."""
+    for limit, value in LIMITS.items():
+        conn.setlimit(limit, value)
+    conn.create_function("randomblob", 1, randomblob)
+    conn.create_function("zeroblob", 1, zeroblob)
+    conn.create_function("printf", -1, printf, deterministic=True)
+    conn.create_function("format", -1, printf, deterministic=True)
+    conn.create_function("replace", 3, replace, deterministic=True)
+    conn.create_function("instr", 2, instr, deterministic=True)
+    for name, side in (("trim", "both"), ("ltrim", "left"), ("rtrim", "right")):
+        conn.create_function(name, 2, _trimmer(side), deterministic=True)
+    conn.row_factory = _budgeted_rows(conn.row_factory)  # Datasette's sqlite3.Row, kept
+
+
+class ResultTooLarge(sqlite3.OperationalError):
+    """Raised from the row factory: Datasette shows the message as the query's error."""
+
+
+def _budgeted_rows(make_row: Callable[[sqlite3.Cursor, tuple[Any, ...]], Any] | None) -> Any:
+    """A row factory that counts the bytes of each cursor's rows and stops past the budget."""
+    spent: weakref.WeakKeyDictionary[sqlite3.Cursor, int] = weakref.WeakKeyDictionary()
+
+    def row_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Any:
+        size = sum(len(v) if isinstance(v, str | bytes) else 8 for v in row)
+        total = spent.get(cursor, 0) + size
+        if total > MAX_RESULT_BYTES:
+            raise ResultTooLarge(
+                f"query result over {MAX_RESULT_BYTES // (1024 * 1024)} MB: "
+                "ask for fewer rows, fewer columns or shorter values (length(), substr())"
+            )
+        spent[cursor] = total
+        return row if make_row is None else make_row(cursor, row)
+
+    return row_factory
+
+
+# --- the functions, with SQLite's results ------------------------------------------------------
+
+
+def randomblob(n: SqlValue) -> bytes:
+    size = max(_integer(n), 1)
+    return TOO_BIG if size > MAX_GENERATED_BYTES else os.urandom(size)
+
+
+def zeroblob(n: SqlValue) -> bytes:
+    size = max(_integer(n), 0)
+    return TOO_BIG if size > MAX_GENERATED_BYTES else bytes(size)
+
+
+# One conversion of a printf format: flags, width, precision, length, conversion letter.
+FORMAT_SPEC = re.compile(r"%[-+ #0,!]*(\*|\d*)(?:\.(\*|\d*))?l{0,2}([a-zA-Z%])")
+_formatter = threading.local()
+
+
+def printf(*args: SqlValue) -> SqlValue:
+    """SQLite's own printf, run on a connection of our own once the format is found harmless."""
+    if args and isinstance(args[0], str) and _repeats_too_much(args[0], args[1:]):
+        return TOO_BIG
+    # The built-in is hidden on the archive's connection by this very function; a private
+    # in-memory connection (one per thread, as sqlite3 connections are) still has it.
+    conn = getattr(_formatter, "conn", None)
+    if conn is None:
+        conn = _formatter.conn = sqlite3.connect(":memory:")
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    sql = "select printf(" + ",".join("?" * len(args)) + ")"
+    value: SqlValue = conn.execute(sql, args).fetchone()[0]
+    return value
+
+
+def _repeats_too_much(format_: str, args: tuple[SqlValue, ...]) -> bool:
+    """Whether a `%c` asks for more repeats than a value may have (width and precision of any
+    other conversion stop at the length limit on their own)."""
+    next_arg = 0
+    for spec in FORMAT_SPEC.finditer(format_):
+        width, precision, conversion = spec.groups()
+        if conversion == "%":
+            continue
+        if width == "*":
+            next_arg += 1
+        repeats = precision
+        if precision == "*":
+            repeats = str(_integer(args[next_arg])) if next_arg < len(args) else "0"
+            next_arg += 1
+        if conversion == "c" and repeats and int(repeats) > MAX_VALUE_BYTES:
+            return True
+        next_arg += 1
+    return False
+
+
+def replace(text: SqlValue, old: SqlValue, new: SqlValue) -> SqlValue:
+    if text is None or old is None or new is None:
+        return None
+    pattern = _text(old)
+    if pattern == "":
+        return text  # SQLite returns the first argument as it is
+    subject, replacement = _text(text), _text(new)
+    # Refuse before building: replace(x, 'a', <4 MB>) on a long x would need terabytes.
+    count = subject.count(pattern)
+    grows = len(replacement.encode()) - len(pattern.encode())
+    if count and grows > 0 and len(subject.encode()) + count * grows > MAX_VALUE_BYTES:
+        return TOO_BIG
+    return subject.replace(pattern, replacement)
+
+
+def instr(haystack: SqlValue, needle: SqlValue) -> SqlValue:
+    if haystack is None or needle is None:
+        return None
+    if isinstance(haystack, bytes) and isinstance(needle, bytes):
+        return haystack.find(needle) + 1  # byte offsets for two blobs, as SQLite
+    return _text(haystack).find(_text(needle)) + 1
+
+
+def _trimmer(side: str) -> Callable[[SqlValue, SqlValue], str | None]:
+    def trim(text: SqlValue, characters: SqlValue) -> str | None:
+        if text is None or characters is None:
+            return None
+        subject, chars = _text(text), set(_text(characters))
+        if not chars or not subject:
+            return subject
+        # One character class: a linear scan in C, however many characters the set has.
+        run = re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]*")
+        start = run.match(subject).end() if side in ("both", "left") else 0  # type: ignore[union-attr]
+        end = len(subject)
+        if side in ("both", "right"):
+            end -= run.match(subject[::-1]).end()  # type: ignore[union-attr]
+        return subject[start:end] if start < end else ""
+
+    return trim
+
+
+def _text(value: SqlValue) -> str:
+    """A value as SQLite's text functions read it."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, float):
+        return _real_text(value)
+    return str(value)
+
+
+def _real_text(value: float) -> str:
+    # SQLite writes a REAL with "%!.15g": always a decimal point, "1.0e+20" rather than "1e+20".
+    text = f"{value:.15g}"
+    if "inf" in text:
+        return text.replace("inf", "Inf")
+    if "." in text or "nan" in text:
+        return text
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}.0{e}{exponent}"
+
+
+def _integer(value: SqlValue) -> int:
+    """A value as SQLite's sqlite3_value_int64 reads it (text: its leading number, else 0)."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return 0
+        return int(max(min(value, 2.0**63 - 1024), -(2.0**63)))  # SQLite clamps to 64 bits
+    if isinstance(value, str | bytes):
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        match = re.match(r"\s*[+-]?\d+(\.\d*)?([eE][+-]?\d+)?", text)
+        return _integer(float(match.group())) if match else 0
+    return 0
