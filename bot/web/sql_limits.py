@@ -3,8 +3,8 @@
 Anyone who reaches `threadbot serve` may run arbitrary SQL. Datasette stops a query after
 `sql_time_limit_ms`, but only between SQLite steps, and only its wall clock: one step that
 allocates a gigabyte (`randomblob(1000000000)`) or compares for minutes (`trim(x, y)` with a
-long `y`) runs to its end, and a query may hold a thousand rows of large values. `limit_connection`
-bounds each of those on one connection:
+long `y`) runs to its end, and a query may hold a thousand rows of large values.
+`limit_connection` bounds each of those on one connection:
 
 - no value longer than MAX_VALUE_BYTES (SQLite's LIMIT_LENGTH: `printf('%.*c', …)`, `||`,
   `group_concat`, `hex` and every other way to grow a value stops there with
@@ -13,17 +13,27 @@ bounds each of those on one connection:
   `printf`/`format` refuse a `%c` repeated more than MAX_VALUE_BYTES times (SQLite's loop
   went on for 9 s on `printf('%.*c', 1000000000, 'x')` after the value was already too long);
 - `replace`, `instr`, `trim`, `ltrim` and `rtrim` with a second argument are SQLite's own
-  search loops, quadratic in their arguments (a 100,000-character `trim` set over a
-  1 MB value took 9 minutes in one step): they are replaced by linear Python versions with the
-  same results, which refuse a `replace` whose result would be too long before building it;
+  search loops, quadratic in their arguments (a 100,000-character `trim` set over a 1 MB
+  value took 9 minutes in one step, `instr` of a 1 MB needle in 2 MB 30 s): they are replaced
+  by Python versions with the same results on str.find/str.replace/one regular-expression
+  character class, linear here, and `replace` refuses a result that would be too long
+  before building it;
 - LIKE and GLOB patterns of at most MAX_LIKE_PATTERN characters (their cost is the value's
   length times the pattern's), statements of at most MAX_SQL_BYTES and MAX_COLUMNS result
   columns;
-- at most MAX_RESULT_BYTES of values in the rows one statement returns: past that the query
-  ends with "query result over … MB".
+- at most MAX_RESULT_BYTES of values in the rows one query returns, text counted as each
+  value is converted (so a wide row of long texts stops at the budget part way): past that
+  the query ends with "query result over … MB".
 
 Recursive CTEs that never end and cross joins of large tables take many steps, so Datasette's
 time limit stops them; the bounds above keep each step short and small.
+
+What is left, and why. SQLite computes a whole row before Python sees any of it, so one
+row of MAX_COLUMNS distinct values of MAX_VALUE_BYTES is held once before the budget refuses
+it (and blobs, which Python converts with no hook, are counted only once their row is whole):
+MAX_COLUMNS × MAX_VALUE_BYTES (128 MB) per query is the bound for that. And Datasette checks
+its time limit every 1000 SQLite steps: a row of many LIKEs, each at most MAX_LIKE_PATTERN
+times a value's length, can overrun it by that many steps' work.
 """
 
 from __future__ import annotations
@@ -36,12 +46,13 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-MAX_VALUE_BYTES = 4 * 1024 * 1024
+# Reading a stored value longer than this fails too: the longest document text must fit.
+MAX_VALUE_BYTES = 2 * 1024 * 1024
 MAX_GENERATED_BYTES = 64 * 1024
 MAX_RESULT_BYTES = 32 * 1024 * 1024
-MAX_LIKE_PATTERN = 100
+MAX_LIKE_PATTERN = 50
 MAX_SQL_BYTES = 32 * 1024
-MAX_COLUMNS = 100
+MAX_COLUMNS = 64  # the widest table has 25; three joined tables fit
 
 LIMITS = {
     sqlite3.SQLITE_LIMIT_LENGTH: MAX_VALUE_BYTES,
@@ -60,40 +71,71 @@ TOO_BIG = bytes(MAX_VALUE_BYTES + 1)
 
 
 def limit_connection(conn: sqlite3.Connection) -> None:
-    """Apply every bound in the module docstring to `conn` (a read connection of the archive)."""
+    """Apply every bound in the module docstring to `conn` (a read connection of the archive).
+
+    Keeps the connection's own row and text factories (Datasette's sqlite3.Row and its
+    lenient UTF-8 decoding) and wraps them.
+    """
     for limit, value in LIMITS.items():
         conn.setlimit(limit, value)
-    conn.create_function("randomblob", 1, randomblob)
-    conn.create_function("zeroblob", 1, zeroblob)
-    conn.create_function("printf", -1, printf, deterministic=True)
-    conn.create_function("format", -1, printf, deterministic=True)
-    conn.create_function("replace", 3, replace, deterministic=True)
-    conn.create_function("instr", 2, instr, deterministic=True)
-    for name, side in (("trim", "both"), ("ltrim", "left"), ("rtrim", "right")):
-        conn.create_function(name, 2, _trimmer(side), deterministic=True)
-    conn.row_factory = _budgeted_rows(conn.row_factory)  # Datasette's sqlite3.Row, kept
+    budget = _ResultBudget(conn)
+    conn.text_factory = budget.text
+    conn.row_factory = budget.row
+    for name, narg, function, deterministic in (
+        ("randomblob", 1, randomblob, False),
+        ("zeroblob", 1, zeroblob, False),
+        ("printf", -1, printf, True),
+        ("format", -1, printf, True),
+        ("replace", 3, replace, True),
+        ("instr", 2, instr, True),
+        ("trim", 2, _trimmer("both"), True),
+        ("ltrim", 2, _trimmer("left"), True),
+        ("rtrim", 2, _trimmer("right"), True),
+    ):
+        conn.create_function(name, narg, function, deterministic=deterministic)
 
 
 class ResultTooLarge(sqlite3.OperationalError):
-    """Raised from the row factory: Datasette shows the message as the query's error."""
+    """Raised while rows are read: Datasette shows the message as the query's error."""
 
 
-def _budgeted_rows(make_row: Callable[[sqlite3.Cursor, tuple[Any, ...]], Any] | None) -> Any:
-    """A row factory that counts the bytes of each cursor's rows and stops past the budget."""
-    spent: weakref.WeakKeyDictionary[sqlite3.Cursor, int] = weakref.WeakKeyDictionary()
+class _ResultBudget:
+    """The bytes each cursor's rows have brought so far, and those of the row being read."""
 
-    def row_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Any:
-        size = sum(len(v) if isinstance(v, str | bytes) else 8 for v in row)
-        total = spent.get(cursor, 0) + size
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._make_text: Callable[[bytes], Any] = conn.text_factory
+        self._make_row: Callable[[sqlite3.Cursor, tuple[Any, ...]], Any] | None = conn.row_factory
+        self._spent: weakref.WeakKeyDictionary[sqlite3.Cursor, int] = weakref.WeakKeyDictionary()
+        self._row_text = 0  # text converted for the row being read, before its row factory
+
+    def text(self, raw: bytes) -> Any:
+        # Python converts a row's values one by one and then calls the row factory: counting
+        # here stops a wide row of long texts part way, before all of it is copied.
+        self._row_text += len(raw)
+        if self._row_text > MAX_RESULT_BYTES:
+            self._row_text = 0
+            raise _too_large()
+        if self._make_text is str:  # sqlite3's default: strict UTF-8
+            return raw.decode("utf-8")
+        return self._make_text(raw)
+
+    def row(self, cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Any:
+        size = self._row_text + sum(
+            len(v) if isinstance(v, bytes) else 8 for v in row if not isinstance(v, str)
+        )
+        self._row_text = 0
+        total = self._spent.get(cursor, 0) + size
         if total > MAX_RESULT_BYTES:
-            raise ResultTooLarge(
-                f"query result over {MAX_RESULT_BYTES // (1024 * 1024)} MB: "
-                "ask for fewer rows, fewer columns or shorter values (length(), substr())"
-            )
-        spent[cursor] = total
-        return row if make_row is None else make_row(cursor, row)
+            raise _too_large()
+        self._spent[cursor] = total
+        return row if self._make_row is None else self._make_row(cursor, row)
 
-    return row_factory
+
+def _too_large() -> ResultTooLarge:
+    return ResultTooLarge(
+        f"query result over {MAX_RESULT_BYTES // (1024 * 1024)} MB: "
+        "ask for fewer rows, fewer columns or shorter values (length(), substr())"
+    )
 
 
 # --- the functions, with SQLite's results ------------------------------------------------------
