@@ -5,6 +5,7 @@ are not the archive keep SQLite's defaults."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -156,9 +157,9 @@ def test_other_databases_in_the_same_datasette_keep_sqlites_defaults(
     both = Datasette(
         files=[str(archive), str(other)], metadata=load_metadata(archive), settings=SETTINGS
     )
-    big = "select length(randomblob(3000000)), length(printf('%.*c', 3000000, 'x'))"
+    big = "select length(randomblob(5000000)), length(printf('%.*c', 5000000, 'x'))"
 
-    assert run_sql(both, big, database="other").json()["rows"] == [[3000000, 3000000]]
+    assert run_sql(both, big, database="other").json()["rows"] == [[5000000, 5000000]]
     assert "string or blob too big" in refused(both, big)
 
 
@@ -166,5 +167,23 @@ def test_a_datasette_not_built_by_threadbot_leaves_the_file_alone(archive: Path)
     # the plugin is installed in this environment, but nothing marks the file as the archive
     plain = Datasette(files=[str(archive)])
 
-    big = "select length(randomblob(3000000))"
-    assert run_sql(plain, big).json()["rows"] == [[3000000]]
+    big = "select length(randomblob(5000000))"
+    assert run_sql(plain, big).json()["rows"] == [[5000000]]
+
+
+def test_a_long_document_under_the_value_limit_is_served(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    store = Store(path)
+    store.save_thread(sample_thread(1))
+    store.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "insert into documents (kind, url, title, text) values ('pdf', ?, 'Long', ?)",
+            ("https://x.example/a.pdf", "word " * 400_000),  # 2 MB of text
+        )
+    served = make_datasette(path)
+
+    page = asyncio.run(served.client.get("/archive/documents.json?_shape=array"))
+
+    assert page.status_code == 200
+    assert len(page.json()[0]["text"]) == 2_000_000
