@@ -3,12 +3,21 @@
     >>> folder = "https://storage.courtlistener.com/recap/gov.uscourts.dcd.258148/"
     >>> found = parse_courtlistener_url(folder + "gov.uscourts.dcd.258148.1.0_48.pdf")
     >>> found.court_id, found.pacer_case_id, found.document_number, found.attachment_number
-    ('dcd', '258148', 1, 0)
+    ('dcd', '258148', '1', '0')
     >>> court_name("dcd")
     'District Court, District of Columbia'
 
 RECAP file names are matched, never rebuilt: CourtListener adds suffixes such as `_48` when a
 name was taken, so `storage_path` keeps the path exactly as linked.
+
+Document and attachment numbers are text, as CourtListener keeps them: appellate courts
+number entries like `00803263743`, and the API filters on the text, so the leading zeros must
+survive. A RECAP file of an unnumbered entry (`gov.uscourts.mdb.775852..0.pdf`) has the
+document number "" (not None: the file name has a number field, and it is empty, as the
+API's `document_number` is for such entries). The main document's attachment number is "0".
+
+This module is also the one list of CourtListener's hosts and base URLs (STORAGE_HOSTS,
+WEB_HOSTS, DOMAIN, STORAGE_BASE, WEB_BASE, API_BASE): other modules import them from here.
 """
 
 from __future__ import annotations
@@ -28,22 +37,36 @@ STORAGE_HOSTS = frozenset(
     }
 )
 WEB_HOSTS = frozenset({"www.courtlistener.com", "courtlistener.com"})
+DOMAIN = "courtlistener.com"  # the registered domain: any host under it is CourtListener's
+# The canonical https bases: where links point, and the defaults of the courtlistener settings.
+STORAGE_BASE = "https://storage.courtlistener.com"
+WEB_BASE = "https://www.courtlistener.com"
+API_BASE = f"{WEB_BASE}/api/rest/v4"
 
 # RECAP file names: gov.uscourts.{court}.{pacer case id}.{document}.{attachment}[_{n}].pdf,
 # in a folder named gov.uscourts.{court}.{pacer case id}. Links from before the storage host
-# existed put the file straight under /recap/ on www.courtlistener.com.
+# existed put the file straight under /recap/ on www.courtlistener.com. The document number is
+# empty for an unnumbered entry (gov.uscourts.mdb.775852..0.pdf).
 _CASE = r"gov\.uscourts\.(?P<court>[a-z0-9-]+)\.(?P<case>[A-Za-z0-9-]+)"
 STORAGE_DOCUMENT_PATH = re.compile(
     rf"/(?P<path>recap/(?:{_CASE}/)?gov\.uscourts\.(?P<court2>[a-z0-9-]+)\.(?P<case2>[A-Za-z0-9-]+)"
-    r"\.(?P<doc>\d+)\.(?P<att>\d+)(?:_\d+)?\.pdf)"
+    r"\.(?P<doc>\d*)\.(?P<att>\d+)(?:_\d+)?\.pdf)"
 )
 STORAGE_DOCKET_PATH = re.compile(
     rf"/(?P<path>recap/(?:{_CASE}/)?gov\.uscourts\.(?P<court2>[a-z0-9-]+)\.(?P<case2>[A-Za-z0-9-]+)"
     r"\.docket\.html)"
 )
 
-# Tabs of a docket page that are still about the whole docket: /docket/{id}/parties/{slug}/.
+# The page shapes CourtListener serves (its cl/opinion_page/urls.py), and what each names:
+#   /docket/{id}/{slug}/                                  the docket
+#   /docket/{id}/{tab}/{slug}/     tab: parties, idb, authorities: still the whole docket
+#   /docket/{id}/feed/, /docket/{id}/download/            the docket (its feed, its CSV)
+#   /docket/{id}/{doc}/[{att}/]{slug}/[authorities/]      one entry's document or attachment
+#   /opinion/{id}/{slug}/[{tab}/]  tab: authorities, cited-by, summaries, related-cases, pdf
+# A slug may be blank (/opinion/1//authorities/). Other shapes are not CourtListener pages.
 DOCKET_TABS = frozenset({"parties", "authorities", "idb"})
+DOCKET_ACTIONS = frozenset({"feed", "download"})
+DOCUMENT_TABS = frozenset({"authorities"})
 
 # Where a PACER court id (as in RECAP paths) differs from CourtListener's (as in courts-db).
 # "neb" is also CourtListener's id for the Nebraska Supreme Court, hence `court_name` looks the
@@ -62,8 +85,8 @@ class StorageDocument:
 
     court_id: str  # PACER's court id, as in the path: dcd, cand, ca9
     pacer_case_id: str
-    document_number: int
-    attachment_number: int  # 0 for the main document
+    document_number: str  # as in the file name: "1", "00803263743"; "" for an unnumbered entry
+    attachment_number: str  # "0" for the main document
     storage_path: str  # as linked, without the leading slash: "recap/gov.uscourts.…pdf"
 
     @property
@@ -89,8 +112,8 @@ class DocketPage:
     """A docket's page on courtlistener.com, or one of its entries' document pages."""
 
     docket_id: int
-    document_number: int | None = None
-    attachment_number: int | None = None
+    document_number: str | None = None  # text, leading zeros kept; None: the docket itself
+    attachment_number: str | None = None  # None: the document itself, or the docket
     slug: str = ""  # the case name CourtListener puts in the URL, "" when left out
 
 
@@ -122,13 +145,19 @@ def parse_courtlistener_url(url: str) -> CourtListenerURL | None:
         if found is not None:
             return found
     if host in WEB_HOSTS:
-        parts = [unquote(p) for p in split.path.split("/") if p]
-        if len(parts) >= 2 and parts[0] == "docket" and parts[1].isdigit():
+        # Empty parts inside the path are kept: they are blank slugs.
+        parts = [unquote(p) for p in split.path.strip("/").split("/")]
+        if len(parts) >= 2 and parts[0] == "docket" and _is_number(parts[1]):
             return _docket_page(int(parts[1]), parts[2:])
-        if len(parts) >= 2 and parts[0] == "opinion" and parts[1].isdigit():
-            # Further parts are tabs of the same page (authorities, summaries, …).
+        if 2 <= len(parts) <= 4 and parts[0] == "opinion" and _is_number(parts[1]):
+            # A fourth part is a tab of the same page (authorities, summaries, …).
             return OpinionPage(opinion_id=int(parts[1]), slug=parts[2] if len(parts) > 2 else "")
     return None
+
+
+def _is_number(text: str) -> bool:
+    # str.isdigit() is also true for "²" and other digits that int() refuses.
+    return text.isascii() and text.isdigit()
 
 
 def _storage_file(path: str) -> StorageDocument | StorageDocket | None:
@@ -144,20 +173,24 @@ def _storage_file(path: str) -> StorageDocument | StorageDocket | None:
         return StorageDocument(
             court_id=court,
             pacer_case_id=case,
-            document_number=int(match["doc"]),
-            attachment_number=int(match["att"]),
+            document_number=match["doc"],
+            attachment_number=match["att"],
             storage_path=match["path"],
         )
     return None
 
 
 def _docket_page(docket_id: int, rest: list[str]) -> DocketPage | None:
-    """/docket/{id}/[{document}/[{attachment}/]][{slug}/], or a tab: /docket/{id}/{tab}/{slug}/."""
-    numbers = []
-    while rest and rest[0].isdigit() and len(numbers) < 2:
-        numbers.append(int(rest.pop(0)))
-    if not numbers and len(rest) == 2 and rest[0] in DOCKET_TABS:
-        return DocketPage(docket_id=docket_id, slug=rest[1])
+    """The parts after /docket/{id}/, in one of the shapes listed above DOCKET_TABS; else None."""
+    if rest and len(rest) <= 2 and rest[0] in DOCKET_TABS:
+        return DocketPage(docket_id=docket_id, slug=rest[1] if len(rest) == 2 else "")
+    if len(rest) == 1 and rest[0] in DOCKET_ACTIONS:
+        return DocketPage(docket_id=docket_id)
+    numbers: list[str] = []
+    while rest and _is_number(rest[0]) and len(numbers) < 2:
+        numbers.append(rest.pop(0))
+    if numbers and len(rest) == 2 and rest[1] in DOCUMENT_TABS:
+        rest = rest[:1]  # /docket/{id}/{doc}/{slug}/authorities/: still that document
     if len(rest) > 1:
         return None
     return DocketPage(

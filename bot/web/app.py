@@ -30,13 +30,17 @@ def metadata_path() -> Path:
 
 
 def load_metadata(db_path: Path) -> dict[str, Any]:
-    """metadata.yml, with its "archive" database renamed to the actual file's name."""
+    """metadata.yml, with its "archive" database renamed to the actual file's name and marked
+    as threadbot's, so that the plugin bounds the SQL run on it."""
     metadata = yaml.safe_load(metadata_path().read_text(encoding="utf-8"))
-    databases = metadata.get("databases", {})
+    databases = metadata.setdefault("databases", {})
     if METADATA_DATABASE in databases and db_path.stem != METADATA_DATABASE:
         databases[db_path.stem] = databases.pop(METADATA_DATABASE)
         html = metadata.get("description_html", "")
         metadata["description_html"] = html.replace(f"/{METADATA_DATABASE}/", f"/{db_path.stem}/")
+    # Marks this database as the archive, whose connections the plugin bounds (plugin.py).
+    archive = databases.setdefault(db_path.stem, {})
+    archive.setdefault("plugins", {}).setdefault("threadbot", {})["sql_limits"] = True
     return metadata
 
 

@@ -1,14 +1,23 @@
 """A CourtListener link names a court, a case, a filing: the archive shows them beside the post.
 
-RECAP storage files, docket pages and opinion pages are read from the URL alone; anything
-else is None. Court ids become the names courts-db gives them.
+RECAP storage files, docket pages and opinion pages (and their tabs) are read from the URL
+alone; anything else is None. Document and attachment numbers are text, leading zeros kept.
+Court ids become the names courts-db gives them.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from bot.links.courtlistener_urls import (
+    API_BASE,
+    DOMAIN,
+    STORAGE_BASE,
+    STORAGE_HOSTS,
+    WEB_BASE,
+    WEB_HOSTS,
     DocketPage,
     OpinionPage,
     StorageDocket,
@@ -29,20 +38,20 @@ def recap(court: str, case: str, tail: str) -> str:
 @pytest.mark.parametrize(
     ("path", "court", "case", "document", "attachment"),
     [
-        (recap("dcd", "258148", "1.0.pdf"), "dcd", "258148", 1, 0),
-        (recap("dcd", "258148", "1.0_48.pdf"), "dcd", "258148", 1, 0),
-        (recap("dcd", "258148", "1.0_1.pdf"), "dcd", "258148", 1, 0),
-        (recap("cand", "364265", "812.0_6.pdf"), "cand", "364265", 812, 0),
-        (recap("cand", "433688", "340.1.pdf"), "cand", "433688", 340, 1),
-        (recap("flsd", "521536", "512.7.pdf"), "flsd", "521536", 512, 7),
-        (recap("nysd", "542310", "243.12_2.pdf"), "nysd", "542310", 243, 12),
-        (recap("ca9", "123456", "25.0.pdf"), "ca9", "123456", 25, 0),
-        (recap("nysb", "300001", "1024.3.pdf"), "nysb", "300001", 1024, 3),
-        (recap("nysb-mega", "300001", "7.0.pdf"), "nysb-mega", "300001", 7, 0),
+        (recap("dcd", "258148", "1.0.pdf"), "dcd", "258148", "1", "0"),
+        (recap("dcd", "258148", "1.0_48.pdf"), "dcd", "258148", "1", "0"),
+        (recap("dcd", "258148", "1.0_1.pdf"), "dcd", "258148", "1", "0"),
+        (recap("cand", "364265", "812.0_6.pdf"), "cand", "364265", "812", "0"),
+        (recap("cand", "433688", "340.1.pdf"), "cand", "433688", "340", "1"),
+        (recap("flsd", "521536", "512.7.pdf"), "flsd", "521536", "512", "7"),
+        (recap("nysd", "542310", "243.12_2.pdf"), "nysd", "542310", "243", "12"),
+        (recap("ca9", "123456", "25.0.pdf"), "ca9", "123456", "25", "0"),
+        (recap("nysb", "300001", "1024.3.pdf"), "nysb", "300001", "1024", "3"),
+        (recap("nysb-mega", "300001", "7.0.pdf"), "nysb-mega", "300001", "7", "0"),
     ],
 )
 def test_recap_storage_files_name_court_case_filing_and_attachment(
-    path: str, court: str, case: str, document: int, attachment: int
+    path: str, court: str, case: str, document: str, attachment: str
 ) -> None:
     assert parse_courtlistener_url(f"{STORAGE}/{path}") == StorageDocument(
         court_id=court,
@@ -70,7 +79,7 @@ def test_recap_files_are_recognised_on_every_host_and_scheme_they_are_linked_fro
 ) -> None:
     found = parse_courtlistener_url(url)
     assert isinstance(found, StorageDocument)
-    assert (found.court_id, found.pacer_case_id, found.document_number) == ("dcd", "258148", 1)
+    assert (found.court_id, found.pacer_case_id, found.document_number) == ("dcd", "258148", "1")
     assert found.storage_path == recap("dcd", "258148", "1.0.pdf")
 
 
@@ -81,8 +90,8 @@ def test_old_recap_links_without_a_case_folder_are_recognised() -> None:
     assert found == StorageDocument(
         court_id="insd",
         pacer_case_id="67065",
-        document_number=2,
-        attachment_number=0,
+        document_number="2",
+        attachment_number="0",
         storage_path="recap/gov.uscourts.insd.67065.2.0.pdf",
     )
 
@@ -124,24 +133,24 @@ def test_the_stored_docket_sheet_names_its_case() -> None:
         # a docket entry's document, and an attachment of it
         (
             "https://www.courtlistener.com/docket/68305931/5/united-states-v-trump/",
-            DocketPage(docket_id=68305931, document_number=5, slug="united-states-v-trump"),
+            DocketPage(docket_id=68305931, document_number="5", slug="united-states-v-trump"),
         ),
         (
             "https://www.courtlistener.com/docket/68305931/5/2/united-states-v-trump/",
             DocketPage(
                 docket_id=68305931,
-                document_number=5,
-                attachment_number=2,
+                document_number="5",
+                attachment_number="2",
                 slug="united-states-v-trump",
             ),
         ),
         (
             "https://www.courtlistener.com/docket/68305931/5/",
-            DocketPage(docket_id=68305931, document_number=5),
+            DocketPage(docket_id=68305931, document_number="5"),
         ),
         (
             "https://www.courtlistener.com/docket/68305931/5/2/",
-            DocketPage(docket_id=68305931, document_number=5, attachment_number=2),
+            DocketPage(docket_id=68305931, document_number="5", attachment_number="2"),
         ),
         # tabs of the docket page
         (
@@ -261,3 +270,127 @@ def test_a_recap_files_court_reads_as_courtlistener_names_it() -> None:
 )
 def test_pacer_ids_map_to_courtlistener_ids(pacer_id: str, courtlistener_id: str) -> None:
     assert courtlistener_court_id(pacer_id) == courtlistener_id
+
+
+# Appellate courts number their entries with leading zeros, and the API filters on the text.
+@pytest.mark.parametrize(
+    ("tail", "document", "attachment"),
+    [
+        ("00803263743.0.pdf", "00803263743", "0"),
+        ("0010.01.pdf", "0010", "01"),
+        ("007.0_3.pdf", "007", "0"),
+    ],
+)
+def test_document_numbers_keep_their_leading_zeros(
+    tail: str, document: str, attachment: str
+) -> None:
+    found = parse_courtlistener_url(f"{STORAGE}/{recap('ca4', '1234', tail)}")
+    assert isinstance(found, StorageDocument)
+    assert (found.document_number, found.attachment_number) == (document, attachment)
+
+
+def test_a_docket_page_entry_keeps_its_leading_zeros() -> None:
+    url = "https://www.courtlistener.com/docket/66771234/00803263743/0002/lee-v-doe/"
+    assert parse_courtlistener_url(url) == DocketPage(
+        docket_id=66771234,
+        document_number="00803263743",
+        attachment_number="0002",
+        slug="lee-v-doe",
+    )
+
+
+def test_an_unnumbered_recap_file_has_an_empty_document_number() -> None:
+    path = "recap/gov.uscourts.mdb.775852/gov.uscourts.mdb.775852..0.pdf"
+    assert parse_courtlistener_url(f"{STORAGE}/{path}") == StorageDocument(
+        court_id="mdb",
+        pacer_case_id="775852",
+        document_number="",
+        attachment_number="0",
+        storage_path=path,
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        # the docket's authorities tab: /docket/{id}/authorities/{slug}/
+        (
+            "https://www.courtlistener.com/docket/68305931/authorities/united-states-v-trump/",
+            DocketPage(docket_id=68305931, slug="united-states-v-trump"),
+        ),
+        ("https://www.courtlistener.com/docket/68305931/authorities/", DocketPage(68305931)),
+        (
+            "https://www.courtlistener.com/docket/68305931/idb/united-states-v-trump/",
+            DocketPage(docket_id=68305931, slug="united-states-v-trump"),
+        ),
+        # one document's authorities: /docket/{id}/{doc}/[{att}/]{slug}/authorities/
+        (
+            "https://www.courtlistener.com/docket/68305931/5/united-states-v-trump/authorities/",
+            DocketPage(docket_id=68305931, document_number="5", slug="united-states-v-trump"),
+        ),
+        (
+            "https://www.courtlistener.com/docket/68305931/5/2/united-states-v-trump/authorities/",
+            DocketPage(
+                68305931, document_number="5", attachment_number="2", slug="united-states-v-trump"
+            ),
+        ),
+        (
+            "https://www.courtlistener.com/docket/68305931/5//authorities/",
+            DocketPage(docket_id=68305931, document_number="5"),
+        ),
+        # the docket's feed and CSV download are still the docket
+        ("https://www.courtlistener.com/docket/68305931/feed/", DocketPage(68305931)),
+        ("https://www.courtlistener.com/docket/68305931/download/", DocketPage(68305931)),
+    ],
+)
+def test_authorities_and_other_tabs_name_the_docket_or_document_they_belong_to(
+    url: str, page: DocketPage
+) -> None:
+    assert parse_courtlistener_url(url) == page
+
+
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        (
+            "https://www.courtlistener.com/opinion/2812209/obergefell-v-hodges/authorities/",
+            OpinionPage(opinion_id=2812209, slug="obergefell-v-hodges"),
+        ),
+        (
+            "https://www.courtlistener.com/opinion/2812209/obergefell-v-hodges/cited-by/",
+            OpinionPage(opinion_id=2812209, slug="obergefell-v-hodges"),
+        ),
+        # a blank slug before the tab
+        (
+            "https://www.courtlistener.com/opinion/2812209//authorities/",
+            OpinionPage(opinion_id=2812209),
+        ),
+    ],
+)
+def test_opinion_tabs_name_the_opinion_they_belong_to(url: str, page: OpinionPage) -> None:
+    assert parse_courtlistener_url(url) == page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # not shapes CourtListener serves
+        "https://www.courtlistener.com/docket/1/slug/authorities/",
+        "https://www.courtlistener.com/docket/1/5/slug/parties/",
+        "https://www.courtlistener.com/opinion/1/slug/authorities/extra/",
+        # digits that are not ASCII are not an id
+        "https://www.courtlistener.com/docket/\u00b2/slug/",
+        "https://www.courtlistener.com/docket/%D9%A3/slug/",
+    ],
+)
+def test_near_misses_of_tab_shapes_name_nothing(url: str) -> None:
+    assert parse_courtlistener_url(url) is None
+
+
+def test_the_canonical_bases_are_on_the_listed_hosts() -> None:
+    assert urlsplit(STORAGE_BASE).hostname in STORAGE_HOSTS
+    assert urlsplit(WEB_BASE).hostname in WEB_HOSTS
+    assert API_BASE.startswith(WEB_BASE + "/")
+    assert all(host.endswith(DOMAIN) for host in WEB_HOSTS)
+    for base in (STORAGE_BASE, WEB_BASE, API_BASE):
+        assert base.startswith("https://") and not base.endswith("/")
