@@ -146,6 +146,12 @@ NUMBER_RANGES: dict[str, Range] = {
     "bluesky.timeout": Range(0, 600, low_open=True, unit="seconds"),
     "fetch.max_bytes": Range(1, 4 * 1024**3, unit="bytes"),
     "fetch.timeout": Range(0, 3600, low_open=True, unit="seconds"),
+    "fetch.budget": Range(0, 24 * 3600, low_open=True, unit="seconds"),
+    "documents.timeout": Range(0, 3600, low_open=True, unit="seconds"),
+    "documents.max_memory": Range(64 * 1024**2, 64 * 1024**3, unit="bytes"),
+    "documents.max_text": Range(1, 1_000_000_000, unit="characters"),
+    "documents.max_pages": Range(1, 1_000_000, unit="pages"),
+    "documents.workers": Range(1, 64, unit="processes"),
     # The loopback tests poll every 0.2 s; below 0.1 s a job would only spin.
     "daemon.poll_interval": Range(0.1, WEEK, unit="seconds"),
     "daemon.mention_interval": Range(0.1, WEEK, unit="seconds"),

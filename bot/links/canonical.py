@@ -45,6 +45,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from bot.links.hosts import normalize_host
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Parameters that select or unlock the page, never dropped (see the module docstring).
@@ -220,9 +222,6 @@ NO_RULE = SiteRule()
 # No tracker's name is this long; longer names are kept without running courlan's rule on them.
 LONGEST_TRACKER_NAME = 64
 
-# What is left of a host once it is lowercase ASCII: a DNS name or an IPv4 address.
-HOST_NAME = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*")
-
 
 def canonical_url(url: str) -> str:
     """The canonical form of an absolute http(s) URL, or ValueError saying why there is none.
@@ -271,18 +270,11 @@ def _split(url: str) -> SplitResult:
 
 def _host(split: SplitResult, url: str) -> str:
     """The lowercase ASCII host: an IPv6 literal in brackets, or a name in punycode."""
-    host = split.hostname or ""  # already lowercase, without brackets and port
-    if ":" in host:
-        return f"[{host}]"
-    host = host.rstrip(".")  # "example.com." is the same host as "example.com"
-    if not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise ValueError(f"not a valid international host name in URL: {url!r}") from None
-    if not HOST_NAME.fullmatch(host):
-        raise ValueError(f"not a valid host in URL: {url!r}")
-    return host
+    try:
+        return normalize_host(split.hostname or "")
+    except ValueError as e:
+        what = "international host name" if "international" in str(e) else "host"
+        raise ValueError(f"not a valid {what} in URL: {url!r}") from None
 
 
 def is_tracking_parameter(name: str, host: str) -> bool:

@@ -17,12 +17,14 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from bot.links.courtlistener_urls import (
+    DOMAIN,
     DocketPage,
     OpinionPage,
     StorageDocket,
     StorageDocument,
     parse_courtlistener_url,
 )
+from bot.links.hosts import host_of, normalize_host
 
 LinkKind = Literal[
     "courtlistener_document",
@@ -101,7 +103,7 @@ NEWS_SITES = {
 }
 
 # Sites that are not news but whose name a reader expects to see beside a link.
-OTHER_SITES = {"courtlistener.com": "CourtListener"}
+OTHER_SITES = {DOMAIN: "CourtListener"}
 
 # Hosts that only redirect: what they point to is known once the link is resolved.
 SHORT_LINK_HOSTS = frozenset(
@@ -146,9 +148,9 @@ def classify(url: str, content_type: str | None = None) -> LinkKind:
     """
     try:
         split = urlsplit(url.strip())
-        host = _host(split.hostname or "")
     except ValueError:
         return "other"
+    host = host_of(url)
     if split.scheme.lower() not in ("http", "https") or not host:
         return "other"
     if is_short_link(host):
@@ -195,7 +197,10 @@ def is_short_link(host: str) -> bool:
 
 
 def _host(host: str) -> str:
-    return host.strip().lower().rstrip(".")
+    try:
+        return normalize_host(host)
+    except ValueError:
+        return ""  # no host name: matches no site
 
 
 def _registered(host: str, sites: dict[str, str]) -> str | None:

@@ -16,11 +16,11 @@ from urllib.parse import urlencode
 
 import orjson
 
+from bot.links.courtlistener_urls import WEB_BASE
 from bot.links.fetch import Fetcher
 from bot.models import Docket
 
 log = logging.getLogger(__name__)
-WEB_BASE = "https://www.courtlistener.com"
 MAX_ANSWER = 4 * 1024 * 1024  # an API page of 20 results is a few KB
 
 
@@ -57,16 +57,16 @@ class CourtListenerAPI:
             "docket_entry__docket__id": docket_id,
             "document_number": document_number,
         }
-        if attachment_number not in ("", "0"):
+        main = attachment_number.lstrip("0") == ""  # "0", "00" or "": the main document
+        if not main:
             params["attachment_number"] = attachment_number
         data = await self._get("recap-documents/", params)
         results = data.get("results") if isinstance(data, dict) else None
         if not isinstance(results, list):
             return None
         for item in results:
-            if isinstance(item, dict) and str(item.get("attachment_number") or 0) == (
-                attachment_number or "0"
-            ):
+            number = str(item.get("attachment_number") or 0) if isinstance(item, dict) else ""
+            if isinstance(item, dict) and number.lstrip("0") == attachment_number.lstrip("0"):
                 return item
         return None
 

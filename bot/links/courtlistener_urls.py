@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from bot.links.hosts import host_of
+
 STORAGE_HOSTS = frozenset(
     {
         "storage.courtlistener.com",
@@ -135,7 +137,7 @@ def parse_courtlistener_url(url: str) -> CourtListenerURL | None:
     """
     try:
         split = urlsplit(url.strip())
-        host = (split.hostname or "").rstrip(".")
+        host = host_of(url)
     except ValueError:
         return None
     if split.scheme.lower() not in ("http", "https"):

@@ -28,6 +28,8 @@ from bot.links.canonical import canonical_url
 from bot.links.classify import classify
 from bot.links.courtlistener_api import CourtListenerAPI, EnrichmentFailed
 from bot.links.courtlistener_urls import (
+    STORAGE_BASE,
+    WEB_BASE,
     DocketPage,
     StorageDocument,
     court_name,
@@ -57,8 +59,6 @@ WORKERS = 32
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(minutes=10)
 LAST_RETRY = timedelta(days=1)
-STORAGE_HOST = "https://storage.courtlistener.com"
-WEB_HOST = "https://www.courtlistener.com"
 
 
 @dataclass
@@ -205,7 +205,7 @@ class LinkStage:
         self.fetcher = fetcher
         self.settings = settings
         self.courtlistener = CourtListenerAPI(
-            fetcher, settings.courtlistener.api_base, settings.courtlistener.token
+            fetcher, settings.courtlistener.api_base, settings.courtlistener.token.reveal()
         )
         # one fetch per URL per run, however many links carry it
         self._in_flight: dict[str, asyncio.Future[LinkResolution]] = {}
@@ -427,7 +427,7 @@ class LinkStage:
         """Configured CourtListener bases (a mirror, the sandbox) stand for courtlistener.com,
         so their URLs are recognised by shape like the real ones."""
         cl = self.settings.courtlistener
-        for base, real in ((cl.storage_base, STORAGE_HOST), (cl.web_base, WEB_HOST)):
+        for base, real in ((cl.storage_base, STORAGE_BASE), (cl.web_base, WEB_BASE)):
             base = base.rstrip("/")
             if base and base != real and url.startswith(base + "/"):
                 return real + url[len(base) :]

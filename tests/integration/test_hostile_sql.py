@@ -16,6 +16,7 @@ from datasette.app import Datasette
 from factories import sample_thread
 
 from bot.store import Store
+from bot.store.threads import save_thread
 from bot.web.app import SETTINGS, load_metadata, make_datasette
 
 
@@ -23,7 +24,7 @@ from bot.web.app import SETTINGS, load_metadata, make_datasette
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("served") / "archive.db"
     store = Store(path)
-    store.save_thread(sample_thread(5))
+    save_thread(store, sample_thread(5))
     store.close()
     return path
 
@@ -174,7 +175,7 @@ def test_a_datasette_not_built_by_threadbot_leaves_the_file_alone(archive: Path)
 def test_a_long_document_under_the_value_limit_is_served(tmp_path: Path) -> None:
     path = tmp_path / "archive.db"
     store = Store(path)
-    store.save_thread(sample_thread(1))
+    save_thread(store, sample_thread(1))
     store.close()
     with sqlite3.connect(path) as conn:
         conn.execute(

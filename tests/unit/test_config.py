@@ -73,7 +73,7 @@ def test_a_file_sets_top_level_keys_and_sections(tmp_path: Path) -> None:
     assert settings.fetch.proxy == "http://proxy.example.org:3128"
     # keys the file does not mention keep their defaults
     assert settings.bluesky.pds == "https://bsky.social"
-    assert settings.fetch.timeout == 30.0
+    assert settings.fetch.timeout == 20.0
 
 
 def test_the_environment_beats_the_file(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def _account(settings: Settings, archive: Path) -> BotAccount | None:
     return BlueskyAccount(
         settings.bluesky.pds,
         settings.bluesky.handle,
-        settings.bluesky.password,
+        settings.bluesky.password.reveal(),
         Path(session_file),
         timeout=settings.bluesky.timeout,
     )
