@@ -15,7 +15,15 @@ from typing import Any, get_type_hints
 
 from bot.errors import ConfigError
 
-SECRET_KEYS = {"bluesky.password", "x.bearer_token", "courtlistener.token"}
+SECRET_KEYS = {
+    "bluesky.password",
+    "x.bearer_token",
+    "x.consumer_key",
+    "x.consumer_secret",
+    "x.access_token",
+    "x.access_token_secret",
+    "courtlistener.token",
+}
 DEFAULT_CONFIG_FILE = "threadbot.toml"
 
 
@@ -27,13 +35,21 @@ class BlueskySettings:
     password: str = ""  # secret: app password
     watch: tuple[str, ...] = ()
     timeout: float = 20.0
+    plc: str = "https://plc.directory"  # where did:plc documents are read (PDS of an export)
 
 
 @dataclass(frozen=True)
 class XSettings:
     api_base: str = "https://api.x.com"
-    bearer_token: str = ""  # secret
+    bearer_token: str = ""  # secret: app-only token, for reading
     watch: tuple[str, ...] = ()
+    handle: str = ""  # the bot's own account (mentions and replies)
+    # secrets: OAuth 1.0a user context of the bot's account (mentions, replies)
+    consumer_key: str = ""
+    consumer_secret: str = ""
+    access_token: str = ""
+    access_token_secret: str = ""
+    timeout: float = 20.0  # seconds one API call may take in all
 
 
 @dataclass(frozen=True)
