@@ -152,12 +152,13 @@ def parse_archive_tweet(
         text = tweet.get("full_text") or tweet.get("text") or ""
         text = text if type(text) is str else ""
         urls = entities.get("urls")
-        if not urls and not media and "&" not in text and "://" not in text:
+        late = _starts_late(tweet)
+        if not urls and not media and not late and "&" not in text and "://" not in text:
             shown, links = text, []  # most posts: nothing to show differently
         else:
             found = _url_entities(urls, quote_id) if urls else []
             found += [_media_entity(m) for m in media]
-            shown, links = render_text(text, found, strip_reply_prefix=_starts_late(tweet))
+            shown, links = render_text(text, found, strip_reply_prefix=late)
     parent = tweet.get("in_reply_to_status_id_str")
     lang = tweet.get("lang")
     pid = "x:" + status_id
