@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -527,7 +528,7 @@ class _Handler(BaseHTTPRequestHandler):
             return "refused"
         # the signature covers the URL as it reached us, query and all (RFC 5849 3.4.1)
         collected = signature.collect_parameters(
-            uri_query="&".join(f"{k}={v}" for k, v in parse_qsl(urlsplit(self.path).query)),
+            uri_query=urlsplit(self.path).query,
             headers={"Authorization": header},
             exclude_oauth_signature=True,
         )
@@ -536,11 +537,15 @@ class _Handler(BaseHTTPRequestHandler):
             signature.base_string_uri(self.api.base + path),
             signature.normalize_parameters(collected),
         )
-        expected = signature.sign_hmac_sha1(base, CONSUMER_SECRET, user.access_token_secret)
+        keys = SimpleNamespace(
+            client_secret=CONSUMER_SECRET, resource_owner_secret=user.access_token_secret
+        )
+        expected = signature.sign_hmac_sha1_with_client(base, keys)
         with self.api.lock:
             replay = nonce in self.api._nonces
             self.api._nonces.add(nonce)
-        if replay or not signature.safe_string_equals(expected, params.get("oauth_signature", "")):
+        given = utils.unescape(params.get("oauth_signature", ""))
+        if replay or not signature.safe_string_equals(expected, given):
             return "refused"
         self._user_id = user.id
         return "user"

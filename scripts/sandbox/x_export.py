@@ -228,10 +228,28 @@ def generated_tweets(
     rng = random.Random(seed)
     when = start or datetime(2019, 3, 19, 14, 5, 17, tzinfo=UTC)
     tco = itertools.count(1)
-    words = (
-        "judge ruled order injunction docket motion appeal circuit court filing hearing "
-        "plaintiffs government statute agency brief opinion dissent counsel record"
-    ).split()
+    words = [
+        "judge",
+        "ruled",
+        "order",
+        "injunction",
+        "docket",
+        "motion",
+        "appeal",
+        "circuit",
+        "court",
+        "filing",
+        "hearing",
+        "plaintiffs",
+        "government",
+        "statute",
+        "agency",
+        "brief",
+        "opinion",
+        "dissent",
+        "counsel",
+        "record",
+    ]
     extras = ["🧵", "⚖️", "ルール", "규칙", "&", "—", "“quoted”", "<b>"]
     elements: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []

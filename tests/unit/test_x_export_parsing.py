@@ -18,7 +18,7 @@ from bot.sources.exports.x_archive_tweets import (
 )
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "scripts" / "sandbox"))
-from x_export import Owner, _js, note, tweet  # noqa: E402
+from x_export import Owner, _js, note, tweet
 
 OWNER = Owner("1500000000000000001", "dana_whitlock", "Dana Whitlock")
 ACCOUNT = Account("x:1500000000000000001", "x", "dana_whitlock", "Dana Whitlock")

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import requests
 import tweepy  # type: ignore[import-untyped]
+import urllib3
 from requests.adapters import BaseAdapter, HTTPAdapter
 from requests.utils import get_environ_proxies
 from requests_oauthlib import OAuth1  # type: ignore[import-untyped]
@@ -269,7 +270,7 @@ class ApiBaseAdapter(HTTPAdapter):
                     f"the X API at {self.api_base} did not answer within {self.timeout:g} s"
                 ) from None
             raise ServiceError(f"cannot reach the X API at {self.api_base}: {_reason(e)}") from None
-        except OSError as e:  # a socket the watchdog closed mid-read
+        except (OSError, urllib3.exceptions.HTTPError) as e:  # e.g. a socket closed mid-read
             if watch.fired.is_set():
                 raise ServiceError(
                     f"the X API at {self.api_base} did not answer within {self.timeout:g} s"

@@ -162,7 +162,7 @@ class XSource:
             self._search(found, root_id, author)
         else:
             self._timeline(found, root_id, author, started)
-        self._check_known(found, [p for p in known(root_id) if p.id not in found.posts])
+        self._check_known(found, [p for p in known(root_id) if not _read(found, p.id)])
         self._walk_up(found, root_id)
         if root.status != "ok":
             log.info(
@@ -274,8 +274,12 @@ class XSource:
         """Posts archived before and not seen now: still there, or gone ("deleted")."""
         pending: list[Post] = []
         for post in missing:
+            error = found.errors.get(bare_id(post.id))
             if post.status == "deleted":
                 found.posts[post.id] = post  # known gone: keep its place without asking again
+            elif error is not None:  # X just said so: the archived copy keeps its place
+                post.status = "blocked" if error.status == "blocked" else "deleted"
+                found.posts[post.id] = post
             else:
                 pending.append(post)
         for i in range(0, len(pending), LOOKUP_BATCH):
@@ -331,6 +335,11 @@ class _Found:
 
 
 _GONE = TweetError("not_found", "was not found: deleted, or it never existed")
+
+
+def _read(found: _Found, pid: str) -> bool:
+    post = found.posts.get(pid)
+    return post is not None and post.status == "ok"
 
 
 def _conversation(found: _Found, root_id: str) -> list[Post]:

@@ -380,6 +380,8 @@ def _link(entity: UrlEntity, shown: str | None, start: int | None, end: int | No
 
 def _bare_links(text: str, links: list[Link]) -> list[Link]:
     """URLs in the shown text that no entity covers: a t.co without entities, an old post."""
+    if "://" not in text:
+        return []
     covered = [(lk.byte_start, lk.byte_end) for lk in links if lk.byte_start is not None]
     found = []
     for match in BARE_URL.finditer(text):
