@@ -280,6 +280,16 @@ def generated_tweets(
             text = f"RT @other_reporter: {text}"
         media = ["A page of the order, highlighted."] if rng.random() < 0.1 else []
         element = tweet(owner, tweet_id, text, when, links, reply_to, media, tco)
+        if text.startswith("RT @"):
+            element["tweet"]["entities"]["user_mentions"].append(
+                {
+                    "name": "Other Reporter",
+                    "screen_name": "other_reporter",
+                    "indices": ["3", "18"],
+                    "id_str": "987654321",
+                    "id": "987654321",
+                }
+            )
         if rng.random() < 0.02 and not text.startswith("RT @"):
             full = text + " " + " ".join(rng.choice(words) for _ in range(80))
             element["tweet"]["full_text"] = element["tweet"]["full_text"][:270] + "…"

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.models import Account, Image, Post
-from bot.sources.x.records import UrlEntity, normalize_time, obj, render_text, unescape
+from bot.sources.x.records import (
+    REPLY_PREFIX,
+    UrlEntity,
+    normalize_time,
+    obj,
+    render_text,
+    unescape,
+)
 from bot.sources.x.urls import post_url, status_id_of_url
 
 TCO = re.compile(r"https?://t\.co/[A-Za-z0-9]+")
@@ -60,8 +67,10 @@ def parse_note(element: dict[str, Any]) -> Note | None:
 
 
 def match_key(text: str) -> str:
-    """What a post's start and its note's start share: the words, without links."""
-    return " ".join(TCO.sub(" ", unescape(text)).replace("…", " ").split())[:MATCH_CHARS]
+    """What a post's start and its note's start share: the words, without links or the
+    handles a reply starts with."""
+    text = REPLY_PREFIX.sub("", unescape(text))
+    return " ".join(TCO.sub(" ", text).replace("…", " ").split())[:MATCH_CHARS]
 
 
 def find_note(
