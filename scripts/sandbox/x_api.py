@@ -37,7 +37,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from oauthlib.oauth1.rfc5849 import signature, utils
+from oauthlib.oauth1.rfc5849 import signature, utils  # type: ignore[import-untyped]
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sample_thread import (

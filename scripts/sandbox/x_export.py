@@ -66,7 +66,7 @@ def tweet(
 ) -> dict[str, Any]:
     """One `{"tweet": …}` element; each (shown, url) link's shown text becomes a t.co."""
     tco = tco or itertools.count(1)
-    urls = []
+    urls: list[dict[str, Any]] = []
     for shown, url in links:
         short = f"https://t.co/{next(tco):010d}"
         text = text.replace(shown, short, 1)
@@ -154,8 +154,10 @@ def tweet(
 
 
 def note(
-    tweet_element: dict[str, Any], full_text: str, links: list[tuple[str, str]] = ()
-) -> dict[str, Any]:  # type: ignore[assignment]
+    tweet_element: dict[str, Any],
+    full_text: str,
+    links: list[tuple[str, str]] | tuple[()] = (),
+) -> dict[str, Any]:
     """The note-tweet.js element holding a long post's full text."""
     body = tweet_element["tweet"]
     created = datetime.strptime(body["created_at"], "%a %b %d %H:%M:%S %z %Y")
