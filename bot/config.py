@@ -24,7 +24,7 @@ from typing import Any, get_type_hints
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
-from bot.handles import bluesky_account, x_username
+from bot.handles import any_account, bluesky_account, x_username
 from bot.links.courtlistener_urls import API_BASE, STORAGE_BASE, WEB_BASE
 from bot.secret import Secret
 
@@ -39,13 +39,21 @@ class BlueskySettings:
     password: Secret = field(default_factory=Secret)  # app password
     watch: tuple[str, ...] = ()
     timeout: float = 20.0
+    plc: str = "https://plc.directory"  # where did:plc documents are read (PDS of an export)
 
 
 @dataclass(frozen=True)
 class XSettings:
     api_base: str = "https://api.x.com"
-    bearer_token: Secret = field(default_factory=Secret)
+    bearer_token: Secret = field(default_factory=Secret)  # app-only token, for reading
     watch: tuple[str, ...] = ()
+    handle: str = ""  # the bot's own account (mentions and replies)
+    # OAuth 1.0a user context of the bot's account (mentions, replies)
+    consumer_key: Secret = field(default_factory=Secret)
+    consumer_secret: Secret = field(default_factory=Secret)
+    access_token: Secret = field(default_factory=Secret)
+    access_token_secret: Secret = field(default_factory=Secret)
+    timeout: float = 20.0  # seconds one API call may take in all
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,7 @@ WEEK = 7 * 24 * 3600
 # Every int and float key has a range here (a unit test checks that none is missing).
 NUMBER_RANGES: dict[str, Range] = {
     "bluesky.timeout": Range(0, 600, low_open=True, unit="seconds"),
+    "x.timeout": Range(0, 600, low_open=True, unit="seconds"),
     "fetch.max_bytes": Range(1, 4 * 1024**3, unit="bytes"),
     "fetch.timeout": Range(0, 3600, low_open=True, unit="seconds"),
     "fetch.budget": Range(0, 24 * 3600, low_open=True, unit="seconds"),
@@ -174,6 +183,7 @@ URL_KEYS: dict[str, UrlRule] = {
     "public_url": UrlRule(),
     "bluesky.service": UrlRule(),
     "bluesky.pds": UrlRule(),
+    "bluesky.plc": UrlRule(),
     "x.api_base": UrlRule(),
     "courtlistener.api_base": UrlRule(),
     "courtlistener.storage_base": UrlRule(),
@@ -186,8 +196,9 @@ URL_KEYS: dict[str, UrlRule] = {
 ACCOUNT_KEYS: dict[str, tuple[Callable[[str], str | None], str]] = {
     "bluesky.handle": (bluesky_account, "a Bluesky handle or DID"),
     "bluesky.watch": (bluesky_account, "a Bluesky handle or DID"),
-    "daemon.denylist": (bluesky_account, "a Bluesky handle or DID"),
-    "daemon.optout": (bluesky_account, "a Bluesky handle or DID"),
+    "daemon.denylist": (any_account, "a Bluesky handle or DID, or an X user name"),
+    "daemon.optout": (any_account, "a Bluesky handle or DID, or an X user name"),
+    "x.handle": (x_username, "an X user name"),
     "x.watch": (x_username, "an X user name"),
 }
 

@@ -52,3 +52,8 @@ def x_username(text: str) -> str | None:
     """An X user name, lowercased and without a leading "@" (or a numeric id); None otherwise."""
     name = text.strip().removeprefix("@")
     return name.lower() if X_USERNAME.fullmatch(name) else None
+
+
+def any_account(text: str) -> str | None:
+    """A Bluesky handle or DID, or an X user name, as `bluesky_account` or `x_username` give it."""
+    return bluesky_account(text) or x_username(text)

@@ -12,7 +12,7 @@ from bot.models import PostRef
 from bot.sources.base import Connector
 
 # Each module exposes CONNECTOR (bot.sources.base.Connector).
-PLATFORM_MODULES = ("bot.sources.bluesky",)
+PLATFORM_MODULES = ("bot.sources.bluesky", "bot.sources.x")
 
 
 @cache

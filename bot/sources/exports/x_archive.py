@@ -1,0 +1,401 @@
+"""An X data export (the zip X sends, or the folder it unpacks to) → Posts and Threads,
+streamed in batches in constant memory.
+
+    with XArchive("twitter-2026-02-03.zip") as export:
+        for threads in export.thread_batches():   # lists of complete threads
+            ...
+        export.stats                               # posts, reposts skipped, long posts …
+
+`data/manifest.js` (`window.__THAR_CONFIG = {...}`) names the account and the files:
+`data/tweets.js`, `tweets-part1.js` … and `note-tweet.js` for long posts (an export without
+a manifest is read by those names; the old `tweet.js` too). Threads are rebuilt from reply
+ids: a post that answers one of the owner's own posts continues that post's thread. That
+takes two passes over the tweets: the first reads only who answers whom (ids in memory, a
+few megabytes per 100,000 posts), the second builds the posts and hands out each thread as
+soon as its last post is read. Reposts and the earlier versions of edited posts are left out.
+
+A damaged or truncated file raises BadInput in one sentence naming the file and the post,
+after every complete thread before that spot has been handed out.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import orjson
+
+from bot.errors import BadInput
+from bot.models import Account, Post, Thread
+from bot.sources.exports.js_array import DECODE_DICTS, Decode, iter_js_array, paused_gc
+from bot.sources.exports.x_archive_heads import decode_heads
+from bot.sources.exports.x_archive_tweets import (
+    Note,
+    find_note,
+    is_repost,
+    parse_archive_tweet,
+    parse_note,
+    superseded,
+)
+from bot.sources.x.records import normalize_time, obj
+from bot.sources.x.urls import account_id, post_id, post_url
+from bot.threads import reconstruct
+
+PART = re.compile(r"^(tweets?|note-tweet)(?:-part(\d+))?\.js$")
+MANIFEST = "data/manifest.js"
+
+
+@dataclass
+class ExportStats:
+    posts: int = 0  # posts handed out
+    threads: int = 0
+    reposts: int = 0  # left out
+    superseded: int = 0  # earlier versions of edited posts, left out
+    long_posts: int = 0  # whose full text came from note-tweet.js
+    files: list[str] = field(default_factory=list)
+
+
+class XArchive:
+    """One X data export, opened: its owner, its files, and readers over its posts."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._zip: zipfile.ZipFile | None = None
+        self._root = ""  # inside a zip: the folder holding data/, with its slash
+        self._folder = self.path
+        self._open_container()
+        manifest = self._manifest()
+        self.owner = self._owner(manifest)
+        self.tweet_files = self._files(manifest, "tweets", ("tweets", "tweet"))
+        self.note_files = self._files(manifest, "noteTweet", ("note-tweet",))
+        if not self.tweet_files:
+            raise BadInput(f"{self.path} is an X data export without tweets (no data/tweets.js)")
+        self.stats = ExportStats(files=list(self.tweet_files))
+        self._notes: dict[str, list[Note]] | None = None
+
+    def __enter__(self) -> XArchive:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    # --- readers -------------------------------------------------------------------------
+
+    def posts(self) -> Iterator[list[Post]]:
+        """Every post, a batch at a time, in the export's order. `reply_root_id` is left
+        unset: only `thread_batches` knows the threads."""
+        notes = self._load_notes()
+        for batch in self._elements():
+            with paused_gc():  # a batch's posts hold no cycles: see js_array
+                posts = [p for p in (self._post(e, notes, None) for e in batch) if p]
+            self.stats.posts += len(posts)
+            if posts:
+                yield posts
+
+    def threads(self) -> Iterator[Thread]:
+        """Every thread, one at a time (see `thread_batches`)."""
+        for batch in self.thread_batches():
+            yield from batch
+
+    def thread_batches(self) -> Iterator[list[Thread]]:
+        """Complete threads, in batches, each as soon as its last post has been read.
+
+        A thread is the owner's post that answers no post of the owner's, and every
+        self-reply below it; one whose first post is gone from the export starts with a gap
+        (status "deleted").
+        """
+        roots, sizes, damage = self._thread_plan()
+        notes = self._load_notes()
+        pending: dict[int, list[Post]] = defaultdict(list)
+        try:
+            for batch in self._elements():
+                done: list[Thread] = []
+                with paused_gc():  # a batch's posts hold no cycles: see js_array
+                    self._assemble(batch, roots, sizes, notes, pending, done)
+                self.stats.posts += sum(len(t.posts) for t in done)
+                self.stats.threads += len(done)
+                if done:
+                    yield done
+        except BadInput:
+            if damage is None:
+                raise
+        # the files ended, or stopped where the first pass found them damaged
+        rest = [self._thread(root, posts) for root, posts in pending.items()]
+        if rest:
+            self.stats.posts += sum(len(t.posts) for t in rest)
+            self.stats.threads += len(rest)
+            yield rest
+        if damage is not None:
+            raise damage
+
+    def _assemble(
+        self,
+        batch: list[Any],
+        roots: dict[int, int],
+        sizes: dict[int, int],
+        notes: dict[str, list[Note]],
+        pending: dict[int, list[Post]],
+        done: list[Thread],
+    ) -> None:
+        """Posts of one batch into their threads; each thread complete goes to `done`."""
+        for element in batch:
+            tweet = obj(element, "tweet")
+            number = _id(tweet.get("id_str"))
+            if number is None or number not in roots:
+                self._count_skipped(tweet)
+                continue
+            root = roots[number]
+            post = self._post(element, notes, post_id(str(root)))
+            if post is None:
+                continue
+            if root == number and sizes[root] == 1:
+                done.append(Thread(post.id, "x", self.owner.id, [post]))
+                continue
+            pending[root].append(post)
+            if len(pending[root]) == sizes[root]:
+                done.append(self._thread(root, pending.pop(root)))
+
+    # --- threads -------------------------------------------------------------------------
+
+    def _thread_plan(self) -> tuple[dict[int, int], dict[int, int], BadInput | None]:
+        """First pass: each post's thread root and each thread's size (posts present)."""
+        parents: dict[int, int] = {}
+        present: set[int] = set()
+        replaced: dict[int, int] = {}  # an edited post's earlier versions → its last
+        owner = self.owner.id.removeprefix("x:")
+        damage: BadInput | None = None
+        try:
+            for batch in self._elements(decode=decode_heads):
+                for number, parent, parent_user, repost, edits in batch:
+                    if number is None or repost:
+                        continue
+                    if len(edits) > 1 and number != max(edits):
+                        replaced[number] = max(edits)
+                        continue
+                    present.add(number)
+                    if parent is not None and parent_user == owner:
+                        parents[number] = parent
+        except BadInput as e:
+            damage = e
+        roots: dict[int, int] = {}
+        for number in present:
+            chain = [number]
+            current = number
+            while current in parents and current not in roots:
+                parent = replaced.get(parents[current], parents[current])
+                if parent in chain:  # a cycle in bad data: stop where it closes
+                    break
+                chain.append(parent)
+                current = parent
+                if parent not in present:  # the thread's first post is gone
+                    break
+            top = roots.get(current, current)
+            for link in chain:
+                roots[link] = top
+        for number in list(roots):
+            if number not in present:
+                del roots[number]
+        sizes: dict[int, int] = defaultdict(int)
+        for root in roots.values():
+            sizes[root] += 1
+        return roots, sizes, damage
+
+    def _thread(self, root: int, posts: list[Post]) -> Thread:
+        root_id = post_id(str(root))
+        if all(p.id != root_id for p in posts):
+            # the first post was deleted before the export: keep its place, by its owner
+            posts.append(
+                Post(
+                    id=root_id,
+                    platform="x",
+                    author_id=self.owner.id,
+                    status="deleted",
+                    url=post_url(str(root), self.owner.handle),
+                )
+            )
+        return reconstruct(posts, root_id)
+
+    def _count_skipped(self, tweet: dict[str, Any]) -> bool:
+        """Whether the post is one we leave out (a repost, an edit's earlier version)."""
+        if is_repost(tweet):
+            self.stats.reposts += 1
+            return True
+        if superseded(tweet):
+            self.stats.superseded += 1
+            return True
+        return False
+
+    def _post(self, element: Any, notes: dict[str, list[Note]], root_id: str | None) -> Post | None:
+        if not isinstance(element, dict):
+            return None
+        tweet = obj(element, "tweet")
+        if self._count_skipped(tweet):
+            return None
+        created_at = normalize_time(tweet.get("created_at"))
+        note = find_note(tweet, created_at, notes) if notes else None
+        if note is not None:
+            self.stats.long_posts += 1
+        return parse_archive_tweet(element, self.owner, note, root_id, created_at)
+
+    # --- files ---------------------------------------------------------------------------
+
+    def _elements(self, decode: Decode = DECODE_DICTS) -> Iterator[list[Any]]:
+        """The elements of every tweets file in turn, in batches, as `decode` makes them."""
+        for name in self.tweet_files:
+            with self._open(name) as stream:
+                try:
+                    yield from iter_js_array(stream, self._label(name), decode=decode)
+                except (zipfile.BadZipFile, EOFError, zlib.error) as e:
+                    raise BadInput(f"{self._label(name)} is damaged: {e}") from None
+
+    def _load_notes(self) -> dict[str, list[Note]]:
+        if self._notes is None:
+            self._notes = defaultdict(list)
+            for name in self.note_files:
+                with self._open(name) as stream:
+                    try:
+                        for batch in iter_js_array(stream, self._label(name)):
+                            for element in batch:
+                                note = parse_note(element) if isinstance(element, dict) else None
+                                if note is not None:
+                                    self._notes[note.created_at].append(note)
+                    except (zipfile.BadZipFile, EOFError, zlib.error) as e:
+                        raise BadInput(f"{self._label(name)} is damaged: {e}") from None
+        return self._notes
+
+    def _open_container(self) -> None:
+        if not self.path.exists():
+            raise BadInput(f"no such file or folder: {self.path}")
+        if self.path.is_file():
+            try:
+                self._zip = zipfile.ZipFile(self.path)
+            except (zipfile.BadZipFile, OSError):
+                raise BadInput(
+                    f"{self.path} is not an X data export: not a complete zip file"
+                ) from None
+            names = self._zip.namelist()
+            for candidate in ("data/manifest.js", "data/tweets.js", "data/tweet.js"):
+                holders = [n for n in names if n == candidate or n.endswith("/" + candidate)]
+                if holders:
+                    self._root = min(holders, key=len).removesuffix(candidate)
+                    return
+            raise BadInput(f"{self.path} is not an X data export: it has no data/tweets.js")
+        if (self.path / "data").is_dir():
+            return
+        if (self.path / "manifest.js").is_file() or (self.path / "tweets.js").is_file():
+            self._folder = self.path.parent  # the data folder itself was named
+            return
+        raise BadInput(f"{self.path} is not an X data export: it has no data/ folder")
+
+    def _exists(self, name: str) -> bool:
+        if self._zip is not None:
+            try:
+                self._zip.getinfo(self._root + name)
+            except KeyError:
+                return False
+            return True
+        return (self._folder / name).is_file()
+
+    def _open(self, name: str) -> IO[bytes]:
+        try:
+            if self._zip is not None:
+                return self._zip.open(self._root + name)
+            return (self._folder / name).open("rb")
+        except KeyError:
+            raise BadInput(f"{self.path} lists {name} but does not contain it") from None
+        except (OSError, zipfile.BadZipFile) as e:
+            raise BadInput(f"cannot read {self._label(name)}: {e}") from None
+
+    def _listing(self) -> list[str]:
+        if self._zip is not None:
+            return [
+                n.removeprefix(self._root)
+                for n in self._zip.namelist()
+                if n.startswith(self._root + "data/")
+            ]
+        folder = self._folder / "data"
+        return [f"data/{p.name}" for p in folder.iterdir()] if folder.is_dir() else []
+
+    def _label(self, name: str) -> str:
+        return f"{self.path}:{name}" if self._zip is not None else str(self._folder / name)
+
+    def _manifest(self) -> dict[str, Any]:
+        if not self._exists(MANIFEST):
+            return {}
+        with self._open(MANIFEST) as stream:
+            data = stream.read(16 * 1024 * 1024)
+        _, equals, body = data.partition(b"=")
+        try:
+            manifest = orjson.loads(body.strip().rstrip(b";")) if equals else None
+        except orjson.JSONDecodeError:
+            manifest = None
+        if not isinstance(manifest, dict):
+            raise BadInput(f"{self._label(MANIFEST)} is damaged: it is not valid JSON")
+        return manifest
+
+    def _owner(self, manifest: dict[str, Any]) -> Account:
+        info = obj(manifest, "userInfo")
+        user_id, name = info.get("accountId"), info.get("userName")
+        display = info.get("displayName")
+        if not (isinstance(user_id, str) and user_id.isdigit()) and self._exists("data/account.js"):
+            with self._open("data/account.js") as stream:
+                for batch in iter_js_array(stream, self._label("data/account.js")):
+                    account = (
+                        obj(batch[0], "account") if batch and isinstance(batch[0], dict) else {}
+                    )
+                    user_id, name = account.get("accountId"), account.get("username")
+                    display = account.get("accountDisplayName")
+                    break
+        if not (isinstance(user_id, str) and user_id.isdigit()):
+            raise BadInput(
+                f"{self.path} does not say whose export it is (no account in data/manifest.js "
+                "or data/account.js)"
+            )
+        return Account(
+            id=account_id(user_id),
+            platform="x",
+            handle=str(name or ""),
+            display_name=str(display or ""),
+        )
+
+    def _files(self, manifest: dict[str, Any], kind: str, stems: tuple[str, ...]) -> list[str]:
+        """The files of one data type: as the manifest lists them, else by their names."""
+        listed = obj(obj(manifest, "dataTypes"), kind).get("files")
+        if isinstance(listed, list):
+            names = [
+                str(f["fileName"]).removeprefix("./")
+                for f in listed
+                if isinstance(f, dict) and isinstance(f.get("fileName"), str)
+            ]
+            return [n for n in names if self._exists(n)] or (
+                [] if kind != "tweets" else self._guess(stems)
+            )
+        return self._guess(stems)
+
+    def _guess(self, stems: tuple[str, ...]) -> list[str]:
+        found = []
+        for name in self._listing():
+            match = PART.match(name.removeprefix("data/"))
+            if match and match.group(1) in stems:
+                found.append((match.group(1) != stems[0], int(match.group(2) or 0), name))
+        return [name for _, _, name in sorted(found)]
+
+
+def _id(value: Any) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
