@@ -9,12 +9,13 @@ whose author opted out is not refreshed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
 from bot.daemon.consent import opted_out
-from bot.errors import BadInput, RateLimited, ServiceError, describe
+from bot.errors import BadInput, ConfigError, RateLimited, ServiceError, describe
 from bot.pipeline import archive_thread
 from bot.sources.base import ThreadSource
 from bot.sources.registry import connectors
@@ -41,14 +42,23 @@ class RefreshSummary:
 
 
 def refresh_threads(
-    sources: dict[str, ThreadSource], store: Store, settings: Settings
+    source_for: Callable[[str], ThreadSource], store: Store, settings: Settings
 ) -> RefreshSummary:
-    """Archive again every young thread whose turn it is, one platform source each."""
+    """Archive again every young thread whose turn it is; `source_for(platform)` gives the
+    platform's source (ConfigError when the settings give it none: its threads wait)."""
     now = datetime.now(UTC)
     summary = RefreshSummary()
+    unavailable: set[str] = set()
     for thread in young_threads(store, since=iso(now - AGING)):
-        source = sources.get(thread.platform)
-        if source is None or not refresh_due(thread.last_post_at, thread.updated_at, now):
+        if thread.platform in unavailable:
+            continue
+        if not refresh_due(thread.last_post_at, thread.updated_at, now):
+            continue
+        try:
+            source = source_for(thread.platform)
+        except ConfigError as e:
+            log.warning("refresh: %s threads wait: %s", thread.platform, e)
+            unavailable.add(thread.platform)
             continue
         if not item_due(store, "refresh", thread.root_post_id):
             continue

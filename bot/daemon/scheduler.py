@@ -106,8 +106,7 @@ class Daemon:
         )
 
     def refresh(self) -> str:
-        sources = {platform: self.source(platform) for platform in connectors()}
-        return str(refresh_threads(sources, self.store, self.settings))
+        return str(refresh_threads(self.source, self.store, self.settings))
 
     def _per_platform(
         self, job: str, which: dict[str, Connector], step: Callable[[Connector], str]

@@ -10,20 +10,26 @@ account.py  the BotAccount: mentions and replies
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
 from bot.sources.base import BotAccount, Connector, ThreadSource
-from bot.sources.x.account import account_from_settings
-from bot.sources.x.reader import XSource
 from bot.sources.x.urls import parse_post_url, ref_of
 
+if TYPE_CHECKING:
+    from bot.config import Settings
 
+
+# tweepy is imported only when X is used: a Bluesky-only run does not pay for it
 def _source(settings: Settings) -> ThreadSource:
+    from bot.sources.x.reader import XSource
+
     return XSource.from_settings(settings)
 
 
-def _account(settings: Settings, session_file: Path) -> BotAccount | None:
-    return account_from_settings(settings, session_file)
+def _account(settings: Settings, archive: Path) -> BotAccount | None:
+    from bot.sources.x.account import account_from_settings
+
+    return account_from_settings(settings, archive)
 
 
 def _watched(settings: Settings) -> tuple[str, ...]:
