@@ -26,6 +26,9 @@ hostile (no regular expression that could backtrack).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from bot.models import Link
 
 SCHEME = re.compile(r"https?://", re.IGNORECASE)
 OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -82,3 +85,26 @@ def _scan(text: str, host: int) -> int:
         else:
             break
     return end
+
+
+def bare_links(
+    text: str, covered: Iterable[tuple[int | None, int | None]] = (), known: Iterable[str] = ()
+) -> list[Link]:
+    """The bare URLs of a post's text as Links (origin "text", UTF-8 byte offsets, as every
+    platform's link offsets are kept), leaving out those inside a byte range in `covered`
+    (a facet or entity already links it) and URLs in `known`."""
+    spans = [(s, e) for s, e in covered if s is not None and e is not None]
+    skip = set(known)
+    links = []
+    byte, char = 0, 0  # offsets counted forward once: a long post is not re-encoded per URL
+    for start, end, url in find_bare_urls(text):
+        byte += len(text[char:start].encode("utf-8"))
+        first = byte
+        byte += len(url.encode("utf-8"))
+        char = end
+        if url in skip or any(s < byte and first < e for s, e in spans):
+            continue
+        links.append(
+            Link(url=url, origin="text", display_text=url, byte_start=first, byte_end=byte)
+        )
+    return links

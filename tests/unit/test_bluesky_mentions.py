@@ -406,3 +406,10 @@ def test_bots_are_recognised(author):
 )
 def test_people_are_not_taken_for_bots(author):
     assert not looks_like_bot(author)
+
+
+def test_x_handles_with_underscores_in_the_text_are_mentions_not_words():
+    from bot.daemon.mentions import parse_command
+
+    assert parse_command("@dana_whitlock unroll") == "archive"
+    assert parse_command("@court_watcher_ please") is None  # politeness alone asks nothing

@@ -296,21 +296,30 @@ def test_a_bare_url_under_a_facet_is_not_counted_twice() -> None:
         text, [facet_for(text, "https://example.com/order?utm=x", "https://example.com/order")]
     )
 
-    assert bare_links(text, facets) == []
+    assert bare_links_beside(text, facets) == []
 
 
 def test_a_bare_url_that_a_facet_already_links_elsewhere_in_the_text_is_skipped() -> None:
     text = f"{RECAP_DISPLAY} (full link: {RECAP_URL})"
     facets = links_from_facets(text, [facet_for(text, RECAP_DISPLAY, RECAP_URL)])
 
-    assert bare_links(text, facets) == []
+    assert bare_links_beside(text, facets) == []
 
 
 def test_a_bare_url_outside_every_facet_is_still_found() -> None:
     text = f"🏛 {RECAP_DISPLAY} and https://example.com/other"
     facets = links_from_facets(text, [facet_for(text, RECAP_DISPLAY, RECAP_URL)])
 
-    assert [link.url for link in bare_links(text, facets)] == ["https://example.com/other"]
+    assert [link.url for link in bare_links_beside(text, facets)] == ["https://example.com/other"]
+
+
+def bare_links_beside(text: str, facets: list[Link]) -> list[Link]:
+    """Bare URLs as a post view's parser asks for them: beside its link facets."""
+    return bare_links(
+        text,
+        covered=[(f.byte_start, f.byte_end) for f in facets],
+        known=[f.url for f in facets],
+    )
 
 
 def test_text_without_urls_has_no_bare_links() -> None:

@@ -10,10 +10,10 @@ say) is skipped and recorded in `ThreadViewParts.skipped`, never failing the thr
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.links.bare_urls import bare_links
 from bot.models import Account, Image, Link, Post, PostStatus
 from bot.sources.bluesky.urls import AtUri, did_of, is_post_uri, web_url
 from bot.sources.json_fields import JSON, array, integer, obj, objects, text
@@ -22,7 +22,6 @@ from bot.timestamps import normalize_time
 log = logging.getLogger(__name__)
 
 LINK_FEATURE = "app.bsky.richtext.facet#link"
-BARE_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]")
 
 
 class MalformedView(ValueError):
@@ -155,7 +154,13 @@ def parse_post_view(view: JSON) -> Post:
         reply_root_author_id=did_of(root_uri) if root_uri else None,
         quote_id=quoted_uri(embed_record),
         langs=tuple(str(lang) for lang in array(record, "langs")),
-        links=facet_links + links_from_card(embed_record) + bare_links(body, facet_links),
+        links=facet_links
+        + links_from_card(embed_record)
+        + bare_links(
+            body,
+            covered=[(link.byte_start, link.byte_end) for link in facet_links],
+            known=[link.url for link in facet_links],
+        ),
         images=images_from_embed(embed_record, obj(view, "embed")),
         reply_count=integer(view, "replyCount") or 0,
         raw=view,
@@ -227,25 +232,6 @@ def links_from_card(embed: JSON) -> list[Link]:
             description=text(external, "description"),
         )
     ]
-
-
-def bare_links(body: str, facet_links: list[Link]) -> list[Link]:
-    """URLs typed in full that no link facet covers (some clients write no facets)."""
-    known = {link.url for link in facet_links}
-    covered = [
-        (link.byte_start, link.byte_end)
-        for link in facet_links
-        if link.byte_start is not None and link.byte_end is not None
-    ]
-    links = []
-    for match in BARE_URL.finditer(body):
-        url = match.group()
-        start = len(body[: match.start()].encode("utf-8"))
-        end = start + len(url.encode("utf-8"))
-        if url in known or any(s < end and start < e for s, e in covered):
-            continue
-        links.append(Link(url=url, origin="text", display_text=url, byte_start=start, byte_end=end))
-    return links
 
 
 def quoted_uri(embed: JSON) -> str | None:

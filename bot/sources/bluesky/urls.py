@@ -19,18 +19,11 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from bot.errors import BadInput
+from bot.handles import is_did, is_handle
 from bot.models import PostRef
 
 WEB_HOSTS = frozenset({"bsky.app", "www.bsky.app", "staging.bsky.app"})
 POST_COLLECTION = "app.bsky.feed.post"
-# Handles are DNS names (at most 253 characters); DIDs are capped at 2 KB by the spec.
-MAX_HANDLE = 253
-MAX_DID = 2048
-
-HANDLE_RE = re.compile(
-    r"([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
-)
-DID_RE = re.compile(r"did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]")
 RKEY_RE = re.compile(r"[A-Za-z0-9._:~-]{1,512}")
 
 
@@ -79,14 +72,6 @@ def web_url(uri: str, handle_or_did: str | None = None) -> str:
     if parsed is None:
         return ""
     return f"https://bsky.app/profile/{handle_or_did or parsed.authority}/post/{parsed.rkey}"
-
-
-def is_did(value: str) -> bool:
-    return len(value) <= MAX_DID and DID_RE.fullmatch(value) is not None
-
-
-def is_handle(value: str) -> bool:
-    return len(value) <= MAX_HANDLE and HANDLE_RE.fullmatch(value) is not None
 
 
 def parse_post_url(text: str) -> PostRef | None:

@@ -16,6 +16,7 @@ from typing import Any
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.models import Mention, MentionPage, Platform, Reply, ReplyLimits
+from bot.sources.json_fields import obj
 from bot.sources.x.client import UserContext, XApi
 from bot.sources.x.reader import FIELDS, api_from_settings, secret
 from bot.sources.x.records import (
@@ -24,7 +25,6 @@ from bot.sources.x.records import (
     account_of,
     index_includes,
     normalize_time,
-    obj,
     referenced_ids,
     render_text,
     tweets_of,

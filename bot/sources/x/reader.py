@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.errors import BadInput, ConfigError
 from bot.models import FeedPage, Platform, Post, PostRef, Thread
 from bot.sources.base import KnownPosts
+from bot.sources.json_fields import obj
 from bot.sources.x.client import UserContext, XApi
 from bot.sources.x.records import (
     EXPANSIONS,
@@ -30,7 +31,6 @@ from bot.sources.x.records import (
     TweetError,
     gap,
     index_includes,
-    obj,
     parse_tweet,
     tweet_errors,
     tweets_of,

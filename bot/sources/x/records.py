@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot import timestamps
+from bot.links.bare_urls import bare_links
 from bot.models import Account, Image, Link, Post, PostStatus
 from bot.sources.x.urls import account_id, post_id, post_url, status_id_of_url
 
@@ -43,7 +45,6 @@ EXPANSIONS = [
     "referenced_tweets.id.author_id",
 ]
 
-BARE_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 REPLY_PREFIX = re.compile(r"^(?:@[A-Za-z0-9_]{1,50}\s+)+")
 MONTHS = {
     m: i + 1
@@ -345,7 +346,9 @@ def render_text(
         # an entity whose t.co is not in the text at all still leads somewhere
         if id(entity) not in placed and not entity.hidden:
             links.append(_link(entity, None, None, None))
-    return rendered, links + _bare_links(rendered, links)
+    # URLs in the shown text that no entity covers: a t.co without entities, an old post
+    covered = [(link.byte_start, link.byte_end) for link in links]
+    return rendered, links + (bare_links(rendered, covered) if "://" in rendered else [])
 
 
 def _locate(text: str, entities: list[UrlEntity]) -> list[tuple[UrlEntity, int, int]]:
@@ -378,29 +381,6 @@ def _link(entity: UrlEntity, shown: str | None, start: int | None, end: int | No
     )
 
 
-def _bare_links(text: str, links: list[Link]) -> list[Link]:
-    """URLs in the shown text that no entity covers: a t.co without entities, an old post."""
-    if "://" not in text:
-        return []
-    covered = [(lk.byte_start, lk.byte_end) for lk in links if lk.byte_start is not None]
-    found = []
-    for match in BARE_URL.finditer(text):
-        start = len(text[: match.start()].encode("utf-8"))
-        end = start + len(match.group().encode("utf-8"))
-        if any(s is not None and e is not None and s < end and start < e for s, e in covered):
-            continue
-        found.append(
-            Link(
-                url=match.group(),
-                origin="text",
-                display_text=match.group(),
-                byte_start=start,
-                byte_end=end,
-            )
-        )
-    return found
-
-
 def unescape(text: str) -> str:
     """X escapes exactly these three in post text; nothing else is an entity."""
     if "&" not in text:
@@ -429,26 +409,11 @@ def _int(value: Any) -> int | None:
 
 
 def normalize_time(value: Any) -> str | None:
-    """An X time → UTC 'YYYY-MM-DDTHH:MM:SS.mmmZ' (as Bluesky's, sortable as text).
-
-    Takes the API's ISO 8601 ("2019-03-19T14:05:17.000Z") and the data export's
-    "Tue Mar 19 14:05:17 +0000 2019"; None for anything else.
-    """
-    if not isinstance(value, str) or not value:
-        return None
-    if len(value) == 30 and value[3] == " " and value[19] == " ":
+    """An X time → the archive's UTC form: the API's ISO 8601 ("2019-03-19T14:05:17.000Z")
+    and the data export's "Tue Mar 19 14:05:17 +0000 2019"; None for anything else."""
+    if isinstance(value, str) and len(value) == 30 and value[3] == " " and value[19] == " ":
         return _export_time(value)
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        parsed = parsed.astimezone(UTC)
-    except OverflowError:
-        return None
-    return f"{parsed:%Y-%m-%dT%H:%M:%S}.{parsed.microsecond // 1000:03d}Z"
+    return timestamps.normalize_time(value)
 
 
 def _export_time(value: str) -> str | None:
