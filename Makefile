@@ -26,6 +26,7 @@ demo: install sandbox
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: install sandbox lint
 	$(BIN)/pytest

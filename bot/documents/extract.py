@@ -294,7 +294,10 @@ def article_text(html: bytes | str, url: str, content_type_charset: str | None =
     except Exception as e:
         log.warning("trafilatura failed on %s", url, exc_info=True)
         raise ExtractError("the article could not be extracted from the page") from e
-    body = (document.text or "").strip() if document is not None else ""
+    # bare_extraction gives a dict only when asked to (as_dict)
+    if document is None or isinstance(document, dict):
+        raise ExtractError("no text could be read from the page")
+    body = (document.text or "").strip()
     if not body:
         raise ExtractError("no text could be read from the page")
 
@@ -333,15 +336,14 @@ def _decode(data: bytes, declared: str | None) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(codec, errors="replace")
+    meta: str | None = None
     if "\x00" not in data[:1024].decode("latin-1"):  # skip the meta scan on binary junk
         match = _META_CHARSET.search(data[:4096])
         meta = match.group(1).decode("ascii") if match else None
-    else:
-        meta = None
     for name, from_meta in ((declared, False), (meta, True)):
-        codec = _codec(name, from_meta)
-        if codec:
-            return data.decode(codec, errors="replace")
+        found = _codec(name, from_meta)
+        if found:
+            return data.decode(found, errors="replace")
     return data.decode("utf-8", errors="replace")
 
 

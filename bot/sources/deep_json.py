@@ -6,8 +6,9 @@ and then the whole answer — a thread of a hundred posts — is lost for one re
 containers nested deeper than `max_depth` are replaced by null and the rest is read as usual.
 No legitimate post, thread view or API answer comes close to the limit.
 
-    >>> loads_bounded(b'{"a": [[[1]]], "b": 2}', max_depth=2)
-    {'a': [None], 'b': 2}
+    >>> prune_deep(b'{"a": [[[1]]], "b": 2}', max_depth=2)
+    (b'{"a": [null], "b": 2}', 1)
+
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import tweepy  # type: ignore[import-untyped]
+import tweepy
 import urllib3
 from requests.adapters import BaseAdapter, HTTPAdapter
 from requests.utils import get_environ_proxies
