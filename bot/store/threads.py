@@ -7,10 +7,11 @@ its text and gets status "deleted".
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import orjson
 
@@ -70,6 +71,7 @@ def save_thread(store: Store, thread: Thread) -> SavedThread:
     text and gets status "deleted" and deleted_at.
     """
     now = utc_now()
+    thread = _with_versions(thread)
     with store.transaction() as conn:
         _save_accounts(conn, thread, now)
         thread_id = _save_thread_row(conn, thread, now)
@@ -304,6 +306,28 @@ def _save_images(conn: sqlite3.Connection, posts: list[Post]) -> None:
             for i, img in enumerate(p.images, start=1)
         ],
     )
+
+
+def _with_versions(thread: Thread) -> Thread:
+    """Every post readable with a version id (`cid`): the platform's (Bluesky's content
+    hash), or, where the platform gives none (X), a hash of what the post shows, so an edit
+    is noticed and its earlier version kept all the same."""
+    if all(p.cid or p.status != "ok" for p in thread.posts):
+        return thread
+    posts = [
+        p if p.cid or p.status != "ok" else replace(p, cid=content_version(p)) for p in thread.posts
+    ]
+    return replace(thread, posts=posts)
+
+
+def content_version(post: Post) -> str:
+    shown = [
+        post.text,
+        post.quote_id or "",
+        *(f"{link.url} {link.display_text or ''}" for link in post.links),
+        *(f"{image.url} {image.alt}" for image in post.images),
+    ]
+    return "sha256:" + hashlib.sha256("\x00".join(shown).encode("utf-8")).hexdigest()[:32]
 
 
 def _insert_rows(

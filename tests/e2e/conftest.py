@@ -70,10 +70,10 @@ def threadbot(network: LocalNetwork, web: SandboxWeb, tmp_path: Path):  # type: 
     }
     env.pop("THREADBOT_CONFIG", None)
 
-    def run(*args: str) -> Run:
+    def run(*args: str, **extra_env: str) -> Run:
         done = subprocess.run(
             [sys.executable, "-m", "bot", *args],
-            env=env,
+            env={**env, **extra_env},
             cwd=tmp_path,
             capture_output=True,
             text=True,
