@@ -31,6 +31,7 @@ def test_the_demo_runs_twice_in_a_row(network, tmp_path: Path) -> None:  # type:
         run = run_demo(tmp_path)
         assert run.returncode == 0, f"{attempt} run: {run.stderr[-2000:]}"
         assert "@threadbot.test replies: Archived: 9 posts" in run.stdout, run.stdout
-        assert "links: 6 resolved, 4 documents archived, 0 failed, 0 blocked" in run.stdout
+        assert "@threadbot replies on X: Archived: 9 posts" in run.stdout, run.stdout
+        assert "links: 11 resolved, 4 documents archived, 0 failed, 0 blocked" in run.stdout
         assert "Traceback" not in run.stderr
     assert (tmp_path / "archive.db.bluesky-session").exists()

@@ -245,3 +245,17 @@ def test_finding_an_archived_url_uses_an_index(store: Store) -> None:
     store.conn.set_trace_callback(None)
     plan = store.conn.execute(f"explain query plan {statements[-1]}").fetchall()
     assert any("idx_links_canonical_url" in row[-1] for row in plan), plan
+
+
+def test_posts_without_a_version_id_keep_their_links_and_their_edits(store: Store) -> None:
+    # X gives no content hash (Bluesky's cid): the store derives one from what a post shows
+    thread = sample_thread(2)
+    bare = replace(thread, posts=[replace(p, cid="") for p in thread.posts])
+    saved = save_thread(store, bare)
+    assert saved.link_count == 2
+    edited = sample_thread(2, edit={2: "Post 2, corrected: the motion was DENIED."})
+    save_thread(store, replace(edited, posts=[replace(p, cid="") for p in edited.posts]))
+    versions = store.conn.execute("select text from post_versions").fetchall()
+    assert versions == [("Post 2: the judge ruled on the motion. courtlistener.com/docket/2…",)]
+    assert save_thread(store, replace(edited, posts=[replace(p, cid="") for p in edited.posts]))
+    assert store.conn.execute("select count(*) from post_versions").fetchone()[0] == 1
