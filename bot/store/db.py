@@ -144,8 +144,9 @@ class Store:
 def recognise(path: Path) -> None:
     """Refuse (BadInput, exit 2) a file that is not a threadbot archive, reading it only.
 
-    An empty file is a new archive. A SQLite file is an archive if it carries threadbot's
-    application id, or (made before archives carried one) has threadbot's core tables.
+    An empty file, or a SQLite file without tables, is a new archive. A SQLite file is an
+    archive if it carries threadbot's application id, or (made before archives carried one)
+    has threadbot's core tables.
     """
     if path.stat().st_size == 0:
         return
@@ -155,9 +156,12 @@ def recognise(path: Path) -> None:
     app_id, version, tables = _identity(path, immutable=True)
     if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
         app_id, version, tables = _identity(path, immutable=False)
+    if app_id == 0 and not tables:
+        return  # an empty SQLite file (another threadbot may be creating it this instant)
     if app_id != APPLICATION_ID and (app_id != 0 or not tables >= CORE_TABLES or version < 1):
-        what = "another program's SQLite database" if tables or app_id else "an empty database"
-        raise BadInput(f"{path} is not a threadbot archive ({what}); left unchanged")
+        raise BadInput(
+            f"{path} is not a threadbot archive (another program's SQLite database); left unchanged"
+        )
     if version > SCHEMA_VERSION:
         raise ConfigError(
             f"the archive has schema version {version}, newer than this threadbot "

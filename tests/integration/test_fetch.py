@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fetch_server import PAGE, FetchTestServer, self_signed_certificate
@@ -564,3 +565,61 @@ def test_proxy_environment_variables(server: FetchTestServer, monkeypatch) -> No
         allow_networks=["127.0.0.1/32"],
     )
     assert direct.outcome == "ok" and direct.body == PAGE
+
+
+# --- permanent and transient failures ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "location", ["http:\\\\127.0.0.1\\page", "\\\\127.0.0.1\\page", "http://[::1/x"]
+)
+def test_a_malformed_redirect_is_a_clear_failure_never_retried(
+    server: FetchTestServer, location: str
+) -> None:
+    result = fetch(server.url(f"/redirect-to?url={quote(location)}"))
+    assert result.outcome == "failed"
+    assert (result.error or "").startswith("redirect to an unusable URL (malformed URL")
+    assert result.transient is False  # a Location that can never work is not retried
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://127.0.0.1:0/page", "invalid port 0"),
+        ("http://example.org/" + "a" * 9000, "URL longer than 8,192 characters"),
+        ("http:\\\\example.org\\page", "a backslash where a slash belongs"),
+    ],
+)
+def test_a_url_that_can_never_work_fails_at_once_and_for_good(url: str, why: str) -> None:
+    result = fetch(url)
+    assert result.outcome == "failed" and why in (result.error or "")
+    assert result.attempts == 0 and result.transient is False
+
+
+def test_failures_that_may_pass_are_marked_so(server: FetchTestServer) -> None:
+    assert fetch(server.url("/status/503"), retries=0).transient is True
+    assert fetch(server.url("/status/429"), retries=0).transient is True
+    assert fetch(server.url("/status/404")).transient is False
+    assert fetch(server.url("/loop/a")).transient is False
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "169.254.169.254",  # AWS, GCP, Azure, OpenStack, Oracle, DigitalOcean
+        "169.254.170.2",  # AWS ECS task credentials
+        "169.254.169.253",  # AWS DNS
+        "169.254.169.123",  # AWS time
+        "::a9fe:a9fe",  # IPv4-compatible spelling of 169.254.169.254
+        "::ffff:a9fe:a9fe",
+        "fd00:ec2::254",  # AWS IPv6 metadata
+        "fd00:ec2::23",
+        "100.100.100.200",  # Alibaba Cloud
+        "168.63.129.16",  # Azure wire server
+        "fe80::a9fe:a9fe",
+    ],
+)
+def test_metadata_addresses_stay_refused_with_private_addresses_allowed(address: str) -> None:
+    guard = AddressGuard(allow_private=True)
+    assert guard.refusal(address) is not None
+    assert guard.refusal("10.0.0.5") is None  # what the setting is for still works

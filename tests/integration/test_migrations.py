@@ -98,3 +98,23 @@ def test_two_processes_opening_an_old_archive_at_once_both_succeed(old_archive: 
     assert outputs == [str(SCHEMA_VERSION)] * 4
     assert rows(old_archive, "pragma integrity_check") == [("ok",)]
     assert rows(old_archive, "select count(*) from documents")[0][0] == 1
+
+
+def test_four_processes_creating_the_same_new_archive_at_once_all_succeed(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    script = textwrap.dedent(
+        f"""
+        from bot.store import Store
+        print(Store({str(path)!r}).schema_version)
+        """
+    )
+    for _ in range(5):  # a race is a matter of luck: give it a few chances to show
+        for p in tmp_path.iterdir():
+            p.unlink()
+        procs = [
+            subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+            for _ in range(4)
+        ]
+        outputs = [p.communicate(timeout=60)[0].strip() for p in procs]
+        assert outputs == [str(SCHEMA_VERSION)] * 4
+        assert rows(path, "pragma application_id") == [(APPLICATION_ID,)]

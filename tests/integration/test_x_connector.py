@@ -209,11 +209,14 @@ def test_mentions_are_read_page_by_page_since_the_cursor_oldest_first(x: XApiSer
     page = bot.mentions(page.cursor)
     assert [m.post_id for m in page.mentions] == [f"x:{i}" for i in [*later, quoting]]
     assert page.mentions[-1].target_post_id == f"x:{posted.posted[4]}"  # the quoted post
-    assert page.cursor == quoting
+    assert page.cursor == f"{x.base} {quoting}"
     reads = [r for r in x.requests if r[1].endswith("/mentions")]
     assert reads[-1][2]["since_id"] == first and len(reads) == 1 + 3
     assert all(r[3] == "user" for r in reads)
     assert bot.mentions(page.cursor).mentions == []
+    # a cursor saved for another X API (a sandbox started again) names another series of ids
+    other = f"http://127.0.0.1:1 {quoting}"
+    assert [m.post_id for m in bot.mentions(other).mentions][-1] == f"x:{quoting}"
 
 
 def test_a_reply_written_by_a_reporter_with_a_handle_prefix_reads_as_the_command(

@@ -315,7 +315,13 @@ class Fetcher:
                 reason = getattr(tls, "verify_message", None) or tls.reason or str(tls)
                 raise _Failed(f"secure connection to {host} failed: {reason}") from None
             raise _Transient(f"could not connect to {host}: {_reason(e)}") from None
+        except httpx.InvalidURL as e:
+            # httpx reads a redirect's Location while receiving the response, before this
+            # fetcher sees it: a Location no URL parser accepts ends here
+            raise _Failed(f"redirect to an unusable URL (malformed URL: {e})") from None
         except httpx.RemoteProtocolError as e:
+            if "location header" in str(e).lower():
+                raise _Failed(f"redirect to an unusable URL (malformed URL: {e})") from None
             if "disconnected" in str(e):  # typically a kept-alive connection closed under us
                 raise _Transient(f"{host} closed the connection without answering") from None
             raise _Failed(f"{host} sent a malformed response: {e}") from None

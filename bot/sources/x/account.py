@@ -97,8 +97,15 @@ class XAccount:
         self.account_id = PREFIX + me["id"]
 
     def mentions(self, cursor: str | None) -> MentionPage:
-        """Mentions newer than `cursor` (a tweet id; the latest page when None), oldest first."""
+        """Mentions newer than `cursor`, oldest first (the latest page when None).
+
+        The cursor is this connector's own: "<api base> <tweet id>". One saved for another
+        X API (a sandbox started again, a different base) names ids of another series, so
+        it counts as none.
+        """
         self._need_login()
+        base, _, since = (cursor or "").rpartition(" ")
+        cursor = since if since.isdigit() and base == self.api.api_base else None
         found: dict[str, Mention] = {}
         token: str | None = None
         for page in range(MAX_MENTION_PAGES):
@@ -129,7 +136,7 @@ class XAccount:
                 )
         ordered = sorted(found.values(), key=lambda m: int(bare_id(m.post_id)))
         newest = bare_id(ordered[-1].post_id) if ordered else cursor
-        return MentionPage(ordered, newest)
+        return MentionPage(ordered, f"{self.api.api_base} {newest}" if newest else None)
 
     def reply(self, mention: Mention, reply: Reply) -> str:
         """Post `reply` under the mention; returns the new post's id (`x:<id>`).
