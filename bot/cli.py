@@ -88,6 +88,7 @@ def archive(ctx: click.Context, urls: tuple[str, ...], no_links: bool) -> None:
     refs = [parse_post_url(url) for url in urls]  # all bad input is reported before any work
     sources: dict[str, ThreadSource] = {}
     store = Store(settings.db)
+    store.check()
     failures: list[ThreadbotError] = []
     archived: list[int] = []
     try:

@@ -55,6 +55,14 @@ class Store:
     def schema_version(self) -> int:
         return int(self.conn.execute("pragma user_version").fetchone()[0])
 
+    def check(self) -> None:
+        """Refuse now, before any other work, a file that is not an archive or cannot be
+        written; a missing file is fine (it is created when there is something to save)."""
+        if self.path.exists():
+            recognise(self.path)
+            if not self.readonly:
+                _check_writable(self.path)
+
     def close_after_check(self) -> None:
         """Open the archive (recognising it, migrating it if writable) and close it again."""
         self.conn  # noqa: B018 - opening is the check

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -114,6 +115,31 @@ def test_serve_without_an_archive_says_what_to_do(tmp_path: Path) -> None:
     run = threadbot(tmp_path, "serve")
     assert run.returncode == 2
     assert "no archive at archive.db: archive a thread first" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"these are my notes, not a database\n" * 50, "sqlite: another program's"],
+    ids=["not SQLite", "another program's SQLite"],
+)
+def test_serve_and_archive_refuse_a_file_that_is_not_an_archive_and_leave_it(
+    tmp_path: Path, content: bytes | str
+) -> None:
+    path = tmp_path / "archive.db"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        with sqlite3.connect(path) as conn:
+            conn.execute("create table notes (body text)")
+            conn.execute("insert into notes values ('mine')")
+        conn.close()
+    before = path.read_bytes()
+    for args in (("serve",), ("archive", "https://bsky.app/profile/a.test/post/3k"), ("status",)):
+        run = threadbot(tmp_path, *args)
+        assert run.returncode == 2, (args, run.stderr)
+        assert "is not a threadbot archive" in run.stderr and run.stderr.count("\n") == 1
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db"]
 
 
 def test_serve_answers_over_http(tmp_path: Path) -> None:

@@ -218,3 +218,30 @@ def test_a_damaged_pdf_fails_the_link_and_stores_nothing(store: Store, web: Sand
     status, error = store.conn.execute("select status, error from links").fetchone()
     assert status == "failed" and "damaged" in error
     assert store.conn.execute("select count(*) from blobs").fetchone()[0] == 0
+
+
+def test_a_refused_api_token_keeps_the_document_says_why_and_asks_again_later(
+    store: Store, web: SandboxWeb
+) -> None:
+    settings = settings_for(web)
+    wrong = replace(
+        settings,
+        courtlistener=replace(
+            settings.courtlistener, token=type(settings.courtlistener.token)("nope")
+        ),
+    )
+    summary = archive(store, wrong, [web.url("order")])
+    assert (summary.ok, summary.failed) == (1, 0)  # the order itself is archived
+    status, error, next_at = store.conn.execute(
+        "select status, error, next_attempt_at from links"
+    ).fetchone()
+    assert status == "ok" and error == "CourtListener API: the token was refused"
+    assert next_at is not None  # the details are asked for again later
+    assert store.conn.execute("select count(*) from documents").fetchone() == (1,)
+    # with the right token, the next due run fills the case in
+    store.conn.execute("update links set next_attempt_at = '2000-01-01T00:00:00.000Z'")
+    asyncio.run(resolve_due_links(store, settings))
+    assert store.conn.execute("select error, next_attempt_at from links").fetchone() == (None, None)
+    assert store.conn.execute("select case_name from dockets").fetchone() == (
+        "Tri-County Water Authority v. Department of Agriculture",
+    )
