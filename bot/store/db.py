@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ from bot.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 log = logging.getLogger(__name__)
 
 CHECKPOINT_BYTES = 40 << 20  # WAL size that starts a checkpoint
+OPEN_ATTEMPTS = 20
 # Tables every threadbot archive has had since its first schema: an archive made before
 # archives carried an application id is recognised by them.
 CORE_TABLES = frozenset({"threads", "posts", "accounts"})
@@ -111,24 +113,26 @@ class Store:
             _check_writable(self.path)
         elif not os.access(self.path.parent if str(self.path.parent) else ".", os.W_OK):
             raise BadInput(f"cannot create the archive {self.path}: its folder is not writable")
-        conn = self._connect(str(self.path))
-        try:
-            # A post row with its raw JSON is ~1.5 KB: two fit a 4 KB page with a quarter of
-            # it left empty, five fit 8 KB. A new archive is ~15% smaller and saves ~7% faster
-            # (fewer WAL frames); an existing one keeps the page size it was made with.
-            conn.execute("pragma page_size = 8192")
-            conn.execute("pragma journal_mode = wal")
-            conn.execute("pragma synchronous = normal")
-            page_size = conn.execute("pragma page_size").fetchone()[0]
-            conn.execute(f"pragma wal_autocheckpoint = {CHECKPOINT_BYTES // page_size}")
-            migrate(conn)
-        except sqlite3.Error as e:
-            conn.close()
-            raise _service_error(self.path, e) from None
-        except BaseException:
-            conn.close()
-            raise
-        return conn
+        # Two processes creating or upgrading the same archive at one moment can meet a lock
+        # SQLite reports at once instead of waiting for (switching a new file to WAL, say):
+        # the loser tries again, and then finds the work done.
+        for attempt in range(OPEN_ATTEMPTS):
+            conn = self._connect(str(self.path))
+            try:
+                _prepare(conn)
+                return conn
+            except sqlite3.OperationalError as e:
+                conn.close()
+                if "locked" not in str(e) or attempt == OPEN_ATTEMPTS - 1:
+                    raise _service_error(self.path, e) from None
+                time.sleep(0.05 * (attempt + 1))
+            except sqlite3.Error as e:
+                conn.close()
+                raise _service_error(self.path, e) from None
+            except BaseException:
+                conn.close()
+                raise
+        raise AssertionError("unreachable")
 
     def _connect(self, target: str, uri: bool = False) -> sqlite3.Connection:
         try:
@@ -147,6 +151,18 @@ class Store:
         except sqlite3.Error as e:
             raise _service_error(self.path, e) from None
         return conn
+
+
+def _prepare(conn: sqlite3.Connection) -> None:
+    # A post row with its raw JSON is ~1.5 KB: two fit a 4 KB page with a quarter of it left
+    # empty, five fit 8 KB. A new archive is ~15% smaller and saves ~7% faster (fewer WAL
+    # frames); an existing one keeps the page size it was made with.
+    conn.execute("pragma page_size = 8192")
+    conn.execute("pragma journal_mode = wal")
+    conn.execute("pragma synchronous = normal")
+    page_size = conn.execute("pragma page_size").fetchone()[0]
+    conn.execute(f"pragma wal_autocheckpoint = {CHECKPOINT_BYTES // page_size}")
+    migrate(conn)
 
 
 def recognise(path: Path) -> None:
