@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from labelled_set import LabelledThread, load_threads, score  # noqa: E402
+from labelled_set import SET_DIR, LabelledThread, Report, load_threads, score  # noqa: E402
 
 from bot.annotate import annotate_thread, load_register  # noqa: E402
 from bot.court_filter import is_court_thread, score_thread  # noqa: E402
@@ -39,38 +39,15 @@ def main() -> None:
     threads = load_threads()
     register = load_register()
     report = score(threads, annotate)
-
     print(f"labelled set: {len(threads)} threads, {report.posts} posts; register {register.version}")
-    print(f"{'kind':<15} {'precision':>9} {'recall':>7} {'F1':>6}   tp  fp  fn")
-    for kind, counts in report.kinds.items():
-        print(
-            f"{kind:<15} {counts.precision:9.3f} {counts.recall:7.3f} {counts.f1:6.3f} "
-            f"{counts.tp:4d} {counts.fp:3d} {counts.fn:3d}"
-        )
-    res = report.resolution
+    filter_misses = print_figures(report, threads)
+    holdout = load_threads(SET_DIR / "holdout")
+    holdout_report = score(holdout, annotate)
     print(
-        f"register resolution: accuracy {res.accuracy:.3f} ({res.correct}/{res.mentions} "
-        f"mentions found), precision {res.precision:.3f} ({res.resolved_right}/{res.resolved} "
-        f"ids given), recall {res.recall:.3f} ({res.resolved_right}/{res.resolvable} resolvable)"
+        f"\nheld-out set (written after the rules, never tuned on): {len(holdout)} threads, "
+        f"{holdout_report.posts} posts"
     )
-    app = report.appointments
-    print(f"appointed_by accuracy: {app.accuracy:.3f} ({app.correct}/{app.claims} claims)")
-
-    tp = fp = fn = 0
-    filter_misses: list[str] = []
-    for thread in threads:
-        kept = is_court_thread(score_thread(thread.thread()))
-        tp += kept and thread.court
-        fp += kept and not thread.court
-        fn += thread.court and not kept
-        if kept != thread.court:
-            filter_misses.append(f"{thread.id}: kept={kept} {score_thread(thread.thread())}")
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    print(
-        f"court filter: precision {precision:.3f}, recall {recall:.3f} "
-        f"({tp} kept, {fp} wrongly kept, {fn} missed of {sum(t.court for t in threads)} court threads)"
-    )
+    holdout_filter_misses = print_figures(holdout_report, holdout)
 
     posts = [thread.thread() for thread in threads]
     contexts = [thread.annotation_context() for thread in threads]
@@ -85,15 +62,60 @@ def main() -> None:
     print(f"speed: {best:,.0f} posts/s on one core (best of {args.rounds} rounds, eyecite included)")
 
     if args.misses:
-        for kind, misses in sorted(report.misses.items()):
-            print(f"\n--- {kind}")
-            print("\n".join(misses))
-        print("\n--- wrong register ids")
-        print("\n".join(res.wrong))
-        print("\n--- appointed_by")
-        print("\n".join(app.misses))
-        print("\n--- court filter")
-        print("\n".join(filter_misses))
+        for name, shown, misses in (
+            ("labelled set", report, filter_misses),
+            ("held-out set", holdout_report, holdout_filter_misses),
+        ):
+            print(f"\n===== {name}")
+            print_misses(shown, misses)
+
+
+def print_figures(report: Report, threads: list[LabelledThread]) -> list[str]:
+    """Print the figures of one report; return the court filter's disagreements."""
+    print(f"{'kind':<15} {'precision':>9} {'recall':>7} {'F1':>6}   tp  fp  fn")
+    for kind, counts in report.kinds.items():
+        print(
+            f"{kind:<15} {counts.precision:9.3f} {counts.recall:7.3f} {counts.f1:6.3f} "
+            f"{counts.tp:4d} {counts.fp:3d} {counts.fn:3d}"
+        )
+    res = report.resolution
+    print(
+        f"register resolution: accuracy {res.accuracy:.3f} ({res.correct}/{res.mentions} "
+        f"mentions found), precision {res.precision:.3f} ({res.resolved_right}/{res.resolved} "
+        f"ids given), recall {res.recall:.3f} ({res.resolved_right}/{res.resolvable} resolvable)"
+    )
+    app = report.appointments
+    print(f"appointed_by accuracy: {app.accuracy:.3f} ({app.correct}/{app.claims} claims)")
+    tp = fp = fn = 0
+    misses: list[str] = []
+    for thread in threads:
+        court_score = score_thread(thread.thread())
+        kept = is_court_thread(court_score)
+        tp += kept and thread.court
+        fp += kept and not thread.court
+        fn += thread.court and not kept
+        if kept != thread.court:
+            misses.append(f"{thread.id}: kept={kept} {court_score}")
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    courts = sum(t.court for t in threads)
+    print(
+        f"court filter: precision {precision:.3f}, recall {recall:.3f} "
+        f"({tp} kept, {fp} wrongly kept, {fn} missed of {courts} court threads)"
+    )
+    return misses
+
+
+def print_misses(report: Report, filter_misses: list[str]) -> None:
+    for kind, misses in sorted(report.misses.items()):
+        print(f"\n--- {kind}")
+        print("\n".join(misses))
+    print("\n--- wrong register ids")
+    print("\n".join(report.resolution.wrong))
+    print("\n--- appointed_by")
+    print("\n".join(report.appointments.misses))
+    print("\n--- court filter")
+    print("\n".join(filter_misses))
 
 
 if __name__ == "__main__":
