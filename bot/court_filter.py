@@ -24,6 +24,7 @@ kind of evidence runs away with the score:
 |             | document whose name reads like a filing                       |        |      |
 | link        | any other DocumentCloud document                              | 1.5    |      |
 | docket      | 1:26-cv-00412, 26-cv-412, 2:24-cr-00123-ABC, No. 24-1234      | 2.0    | 3.0  |
+| docket      | a reporter or statute citation: 533 U.S. 678, 8 U.S.C. § 1226 | 1.5    |      |
 | caption     | "Trump v. CASA" (courts write "v.", games write "vs"/"v")     | 1.5    | 2.0  |
 | judge       | a judge annotation: "Judge Ortega", "Chief Justice Roberts"   | 1.5    | 2.0  |
 | court name  | D.D.C., N.D. Cal., 9th Circuit, Supreme Court, district court | 1.0    | 2.0  |
@@ -86,6 +87,7 @@ CAPTION = 1.5
 JUDGE = 1.5
 COURT_NAME = 1.0
 RULING = 1.5
+CITATION = 1.5
 UNNAMED_RULING = 3.0
 
 
@@ -281,7 +283,7 @@ _RULING_VERB = re.compile(
     r"extended|unsealed|convicted|convicts|acquitted|acquits|agreed\s+to\s+hear|imposes|"
     r"imposed|gave\s+\w+\s+\d+|signed|set\s+a\s+hearing|heard|hearing|trial|arraignment|"
     r"concurrence|concurring|dissent|dissents|dissented|dissenting|hold|"
-    r"sentencing|status\s+conference|argument|presiding|courtroom|in\s+front\s+of|before\s+"
+    r"sentencing|status\s+conference|arguments?|presiding|courtroom|in\s+front\s+of|before\s+"
     r"(?:U\.S\.\s+|Chief\s+|Magistrate\s+|District\s+)*(?:Judge|Justice))\b",
     re.IGNORECASE,
 )
@@ -326,6 +328,9 @@ def _annotation_signals(text: str, annotations: list[Annotation]) -> Iterable[_S
     courts = [a for a in annotations if a.kind == "court" and a.value != "SCOTUS"]
     for judge in judges:
         yield _Signal("judge", judge.normalized.lower(), f"judge named: {judge.value}", JUDGE)
+    for citation in (a for a in annotations if a.kind == "citation"):
+        # a reporter citation names a case as surely as its docket number does
+        yield _Signal("docket", citation.normalized, f"citation {citation.normalized}", CITATION)
     for case in annotations:
         # "In re …" and "Ex parte …" (the "v." captions are read from the text below)
         if case.kind == "case_name" and not case.details.get("first_party"):

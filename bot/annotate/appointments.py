@@ -63,7 +63,7 @@ _CLAIMS = [
     ),
     re.compile(
         r"\b(?:was\s+|were\s+)?(?P<earlier>(?:first|originally|initially)\s+)?appointed\s+"
-        rf"(?:(?:to|in)\s+[^,.;]{{0,40}}?\s+)?by\s+(?:then-|former\s+)?(?:President\s+)?"
+        rf"(?:(?:to|in)\s+[^,;]{{0,40}}?\s+)?by\s+(?:then-|former\s+)?(?:President\s+)?"
         rf"(?P<pres>{_PRES})\b"
     ),
     re.compile(rf"(?<=\w)\s\((?P<pres>{_PRES})\)"),
@@ -73,6 +73,7 @@ _EARLIER = re.compile(
     re.IGNORECASE,
 )
 _PLURAL = re.compile(r"appointees\b")
+_ARTICLE = re.compile(r"(?:an?|the)\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,10 @@ def _targets(subject: Subject, claim: Claim, judges: list[Annotation]) -> list[d
             return [_judge(j) for j in panel]
         how_many = 2 if re.search(r"\bBoth\b", text[sentence_start : claim.start]) else 3
         return [_thread_judge(j) for j in subject.context.thread_judges[:how_many]]
-    after = [j for j in in_sentence if claim.end <= j.start <= claim.end + 12]
+    after = [
+        j for j in in_sentence
+        if claim.end <= j.start <= claim.end + 2 and not _ARTICLE.match(text, claim.start)
+    ]  # fmt: skip
     if after:
         return [_judge(after[0])]  # "Trump-appointed Judge X", "Trump appointee X"
     before = [j for j in judges if j.end <= claim.start]

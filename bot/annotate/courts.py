@@ -83,7 +83,7 @@ _SUPREME = re.compile(
 # "the state Supreme Court", "the state's supreme court": a state's, not named.
 _STATE_WORD_BEFORE = re.compile(r"(?:\bstate(?:'s|’s)?|\bhigh)\s+$", re.IGNORECASE)
 _OTHER_COURTS = [
-    (re.compile(r"\bCourt\s+of\s+International\s+Trade\b"), "cit"),
+    (re.compile(r"\bCourt\s+of\s+International\s+Trade\b|\bCIT\b"), "cit"),
     (re.compile(r"\bCourt\s+of\s+Federal\s+Claims\b"), "uscfc"),
     (re.compile(r"\bTexas\s+Court\s+of\s+Criminal\s+Appeals\b"), "texcrimapp"),
     (re.compile(r"\bNew\s+York\s+Court\s+of\s+Appeals\b"), "ny"),

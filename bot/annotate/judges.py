@@ -123,9 +123,11 @@ def annotate_judges(subject: Subject) -> list[Annotation]:
     register = subject.register
     titled = _titled(text)
     taken = [(f.start, f.end) for f in titled]
-    appointees = [f for f in _appointees(text, subject, taken)]
+    appointees = _appointees(text, subject, taken)
     taken += [(f.start, f.end) for f in appointees]
-    named = titled + appointees
+    panel = _panel_lists(text, subject, taken)
+    taken += [(f.start, f.end) for f in panel]
+    named = titled + appointees + panel
 
     day = (subject.context.posted_at or "")[:10] or None
     elsewhere = tuple(
@@ -263,6 +265,8 @@ def _is_part_of_a_name(text: str, title_start: int) -> bool:
         return False
     if previous in NOT_NAMES or previous.endswith(("-appointed", "appointee")):
         return False
+    if previous.isupper() and len(previous) > 1:
+        return False  # an acronym, not a first name: "CIT Judge", "SDNY Judge"
     if find_places(previous) or find_courts(previous):
         return False
     return not re.search(r"[.!?:]\s*$", " ".join(words[:-1])[-2:] + " ") or len(words) > 1
@@ -410,9 +414,30 @@ def _appointees(text: str, subject: Subject, taken: list[tuple[int, int]]) -> li
     return found
 
 
+# "9th Cir. panel (Wardlaw, Ikuta, Bumatay)", "the panel: Millett, Pillard and Garcia".
+_PANEL = re.compile(r"\bpanel\s*(?:\(|:|—|–)\s*(?=[A-Z])")
+
+
+def _panel_lists(text: str, subject: Subject, taken: list[tuple[int, int]]) -> list[_Found]:
+    """Surnames listed after "panel", when the register has a judge of each name serving."""
+    found: list[_Found] = []
+    for match in _PANEL.finditer(text):
+        names = _names_list(text, match.end(), plural=True)
+        surnames = [_split_name(tokens) for _s, _e, tokens in names]
+        if len(names) < 2 or not all(
+            _serving(subject.register, surname, subject.context.posted_at)
+            for surname, _given in surnames
+        ):
+            continue
+        for (start, end, _tokens), (surname, given) in zip(names, surnames, strict=True):
+            if not any(s <= start < e for s, e in taken):
+                found.append(_Found(start, end, surname, given, form="panel"))
+    return found
+
+
 def _serving(register: JudgeRegister, surname: str, posted_at: str | None) -> bool:
     day = (posted_at or "")[:10]
-    return any(
+    return bool(surname) and any(
         not day or any(s.serves_on(day) for s in judge.service)
         for judge in register.by_surname(surname)
     )

@@ -71,7 +71,9 @@ def given_names_agree(given: list[str], first: str, middle: str) -> bool:
         elif key not in names and not any(
             formal in names for formal in NICKNAMES.get(key, ())
         ):
-            return False
+            # a short form that starts the name: "Sri" Srinivasan, "Jeff", "Alex"
+            if len(key) < 3 or not any(name.startswith(key) for name in names):
+                return False
     return True
 
 

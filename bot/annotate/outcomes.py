@@ -34,6 +34,12 @@ _COURT_WORDS = re.compile(
 )
 # A clause that speaks of what would or could happen: "Niemeyer would have granted the stay".
 _HYPOTHETICAL = re.compile(r"\b(?:would|could|might|should)\b[^,;:]*$", re.IGNORECASE)
+# An order another court made, now reviewed: "affirmed the preliminary injunction".
+_REVIEWED = re.compile(
+    r"\b(?:affirm\w*|revers\w*|vacat\w*|upheld|uphold\w*|overturn\w*|stay(?:ed|s)|"
+    r"dissolv\w*)\s+(?:the|a|an)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 # What a party asked for, which the court granted: "grants the application for a stay".
 _GRANTED_BEFORE = re.compile(r"\b(?:granted|grants|granting)\b[^,;:]*$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
@@ -63,7 +69,9 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
         r"\border(?:ed|s)?\s+(?:the\s+)?(?:immediate\s+)?release\b|"
         r"\border(?:ed|s)?\s+(?!(?:the\s+)?(?:funds?|money|grants?|records?|documents?|"
         r"transcripts?|report|files?|data)\b)(?:\w+\s+){1,4}?released\b|"
-        r"\breleased\s+on\s+(?:bail|bond|conditions)\b", re.IGNORECASE)),
+        r"\breleased\s+on\s+(?:bail|bond|conditions)\b|"
+        r"\border(?:ed|s)?\s+(?:\w+\s+){1,3}to\s+release\s+(?!(?:the\s+)?(?:funds?|money|grants?|"
+        r"records?|documents?|transcripts?|report|files?|data)\b)", re.IGNORECASE)),
     ("contempt", re.compile(r"\bcontempt\b(?!\s+of\s+Congress)", re.IGNORECASE)),
     ("TRO", re.compile(r"\bTROs?\b|\btemporary\s+restraining\s+orders?\b", re.IGNORECASE)),
     ("preliminary injunction", re.compile(r"\bpreliminary\s+injunctions?\b", re.IGNORECASE)),
@@ -127,6 +135,8 @@ def find_outcomes(text: str, *, anchored: bool = False) -> list[Outcome]:
                     ):
                         continue
                     if _HYPOTHETICAL.search(before):
+                        continue
+                    if outcome in _GRANTABLE and _REVIEWED.search(before[-60:]):
                         continue
                 if outcome == "verdict" and _NOT_A_VERDICT.search(sentence):
                     continue

@@ -100,14 +100,16 @@ def resolve_judge(mention: Mention, evidence: Evidence, register: JudgeRegister)
         wanted = set(courts)
         return [j for j in candidates if any(s.court_id in wanted for s in services[j.id])]
 
+    if mention.title == JUSTICE:
+        # a justice sits on one court; other courts near the name are earlier seats ("first
+        # appointed to the D.C. Circuit") or the courts below
+        return _one(candidates, "unique", len(candidates))
     if evidence.near:
         return _one(on(evidence.near), "court", len(candidates))
     if evidence.linked:
         linked = on(evidence.linked)
         if len(linked) == 1:
             return Resolution(linked[0], "linked", len(candidates))
-    if mention.title == JUSTICE:
-        return _one(candidates, "unique", len(candidates))
     weak = _widen(court for court in [*evidence.elsewhere, *evidence.linked] if _regional(court))
     if weak:
         return _one(on(weak), "thread_court", len(candidates))

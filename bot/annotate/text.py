@@ -85,7 +85,7 @@ NOT_NAMES = frozenset(
     Bankruptcy Federal Appeals Supreme State County Superior Today Yesterday Tonight
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
     May June July August September October November December New BREAKING NEW UPDATE
-    JUST Here Read More Also Then Now After Before During While Under Over Per Via
+    JUST Here Read Also Then Now After Before During While Under Over Per Via
     Government Administration President Congress Senate House DOJ DHS ICE FBI CIA EPA NIH
     USAID FEMA OPM HHS FDA FTC FCC SEC IRS USA U.S. US America American Americans
     Correction Both All None Another Other Some Many Most Each Every
