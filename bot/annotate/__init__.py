@@ -121,9 +121,10 @@ def link_court_ids(post: Post) -> list[str]:
 def _annotate(
     text: str, context: AnnotationContext, register: JudgeRegister | None
 ) -> list[Annotation]:
-    subject = Subject(text=text, context=context, register=register or load_register())
+    register = register or load_register()
+    subject = Subject(text=text, context=context, register=register)
     for annotator in ANNOTATORS:
-        subject = replace(subject, found=subject.found + tuple(annotator.run(subject)))
+        subject = Subject(text, context, register, subject.found + tuple(annotator.run(subject)))
     order = {kind: i for i, kind in enumerate(_KIND_ORDER)}
     return sorted(subject.found, key=lambda a: (order.get(a.kind, len(order)), a.start))
 

@@ -90,6 +90,10 @@ _OTHER_COURTS = [
 ]
 
 
+# Every court form holds one of these: texts without any are skipped at once.
+_ANY_COURT = re.compile(r"D\.|Cir|District|Supreme|SCOTUS|Court|CA\d|CADC|CIT|[NSEWMC]D[A-Z]|DDC|DNJ|DMass")
+
+
 @dataclass(frozen=True)
 class CourtMention:
     start: int
@@ -100,7 +104,9 @@ class CourtMention:
 def find_courts(text: str) -> list[CourtMention]:
     """Every court named in `text`, in order, overlapping matches resolved to the longest."""
     found: list[CourtMention] = []
-    for match in _ABBREVIATED_DISTRICT.finditer(text):
+    if not _ANY_COURT.search(text):
+        return found
+    for match in _ABBREVIATED_DISTRICT.finditer(text) if "D." in text else ():
         court_id = _abbreviated_district(match)
         if court_id:
             end = match.end() - (len(match.group()) - len(match.group().rstrip()))
@@ -109,13 +115,13 @@ def find_courts(text: str) -> list[CourtMention]:
         court_id = _squeezed_district(match)
         if court_id:
             found.append(CourtMention(match.start(), match.end(), court_id))
-    for match in _NAMED_DISTRICT.finditer(text):
+    for match in _NAMED_DISTRICT.finditer(text) if "District" in text else ():
         state = match.group("state")
         court_id = district_id(match.group("dir") or "", state)
         if court_id:
             start = _with_court_prefix(text, match.start())
             found.append(CourtMention(start, match.end(), court_id))
-    for match in _DC_DISTRICT.finditer(text):
+    for match in _DC_DISTRICT.finditer(text) if "Columbia" in text else ():
         # "the District of Columbia" alone is as often the city as the court
         found.append(CourtMention(match.start(), match.end(), "dcd"))
     for match in _CIRCUIT.finditer(text):
@@ -126,12 +132,13 @@ def find_courts(text: str) -> list[CourtMention]:
         if court_id:
             found.append(CourtMention(match.start(), match.end(), court_id))
     state_spans: list[tuple[int, int]] = []
-    for match in _STATE_SUPREME.finditer(text):
+    supreme = "Supreme" in text
+    for match in _STATE_SUPREME.finditer(text) if supreme else ():
         state = match.group("state") or match.group("state2")
         state_spans.append((match.start(), match.end()))
         if state in STATE_SUPREME_COURTS:
             found.append(CourtMention(match.start(), match.end(), STATE_SUPREME_COURTS[state]))
-    for match in _SUPREME.finditer(text):
+    for match in _SUPREME.finditer(text) if supreme or "SCOTUS" in text else ():
         if any(s <= match.start() < e or s < match.end() <= e for s, e in state_spans):
             continue
         if _STATE_WORD_BEFORE.search(text, max(0, match.start() - 12), match.start()):

@@ -98,6 +98,24 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:blocked|blocks|enjoined|enjoins|halted|halts|barred|bars)\b(?!\s+(?:from\s+)?"
         r"(?:and|or|of|the\s+door))", re.IGNORECASE)),
 ]
+# Plain lower-case pieces of each outcome's words, tested before its pattern runs.
+_STEMS: dict[str, tuple[str, ...]] = {
+    "granted": ("grant",),
+    "denied": ("deni", "denying", "refus", "declin"),
+    "release ordered": ("releas",),
+    "contempt": ("contempt",),
+    "TRO": ("tro", "temporary restraining"),
+    "preliminary injunction": ("preliminary injunction",),
+    "stay": ("stay",),
+    "dismissed": ("dismiss", "toss", "threw out", "thrown out"),
+    "reversed": ("revers", "overturn"),
+    "affirmed": ("affirm", "upheld", "uphold"),
+    "vacated": ("vacat",),
+    "remanded": ("remand",),
+    "sentenced": ("sentenc", "impose", "gave", "gives"),
+    "verdict": ("verdict", "convict", "acquit", "guilty", "death sentence"),
+    "blocked": ("block", "enjoin", "halt", "barred", "bars"),
+}
 # A "verdict" that is denied, vacated or awaited is not one.
 _NOT_A_VERDICT = re.compile(r"\b(?:no|vacate|await\w*|before\s+a)\s+(?:\w+\s+){0,3}verdict\b", re.I)
 # Outcomes noted whatever stands before them: a contempt hearing is news.
@@ -117,6 +135,14 @@ class Outcome:
 def find_outcomes(text: str, *, anchored: bool = False) -> list[Outcome]:
     """The outcomes the text reports, the first sentence for each. `anchored`: the caller
     knows the text is about a court (else each sentence must name one)."""
+    lower = text.lower()
+    candidates = [
+        (outcome, pattern)
+        for outcome, pattern in _OUTCOMES
+        if any(stem in lower for stem in _STEMS[outcome])
+    ]
+    if not candidates:
+        return []
     found: dict[str, Outcome] = {}
     for start, end in sentences(text):
         sentence = text[start:end]
@@ -124,7 +150,7 @@ def find_outcomes(text: str, *, anchored: bool = False) -> list[Outcome]:
             continue
         # quoted words are someone's reasoning, not the outcome: blank them out
         unquoted = _QUOTED.sub(lambda m: " " * len(m.group()), sentence)
-        for outcome, pattern in _OUTCOMES:
+        for outcome, pattern in candidates:
             if outcome in found:
                 continue
             for match in pattern.finditer(unquoted):

@@ -58,8 +58,41 @@ TOPICS: dict[str, str] = {
     r"excessive\s+force|body\s+cameras|law\s+enforcement\s+officers?",
     "death penalty": r"death\s+penalty|death\s+sentence|executions?|death\s+row",
 }
+# Plain lower-case pieces of each topic's words: a topic's pattern runs only on a text that
+# holds one of them (a substring test costs next to nothing; a pattern of alternatives, tried
+# at every position of every post, is most of the time annotation takes).
+STEMS: dict[str, tuple[str, ...]] = {
+    "habeas": ("habeas",),
+    "detention": ("detain", "detention", "jail", "bond hearing", "custody", "held at"),
+    "immigration": ("immigra", "ice", "migrant", "noncitizen", "refugee", "tps", "daca",
+                    "parole", "chnv", "sanctuary", "visa", "border", "withholding"),
+    "deportation": ("deport", "removal", "third-country", "flown out", "remov"),
+    "asylum": ("asylum",),
+    "Alien Enemies Act": ("alien enemies", "aea"),
+    "First Amendment": ("first", "speech", "press", "journalist", "protester", "censorship",
+                        "defamation", "malice", "op-ed", "commandments", "establishment",
+                        "viewpoint"),
+    "Second Amendment": ("second amendment", "2a", "gun", "firearm", "assault weapon",
+                         "magazine"),
+    "due process": ("due process", "fifth amendment"),
+    "voting": ("ballot", "election", "redistricting", "voter", "voting", "section 2", "poll",
+               "precinct", "recount", "congressional map", "primary", "runoff", "turnout"),
+    "abortion": ("abortion", "mifepristone", "roe v", "reproductive"),
+    "funding": ("funding", "grant", "funds", "foreign-aid", "snap", "indirect costs",
+                "spending", "appropriations", "stopgap"),
+    "federal workforce": ("federal", "probationary", "layoff", "laid off", "laying off", "rif",
+                          "reduction", "mass firings", "on leave", "collective bargaining",
+                          "mspb", "civil service"),
+    "tariffs": ("tariff", "ieepa"),
+    "National Guard": ("guard", "federalized", "troops", "deployment", "posse comitatus"),
+    "transgender": ("trans", "gender"),
+    "birthright citizenship": ("birthright",),
+    "police": ("police", "use of force", "tear gas", "rubber bullets", "irritants",
+               "excessive force", "body cameras", "law enforcement"),
+    "death penalty": ("death", "execution"),
+}  # fmt: skip
 _PATTERNS = [
-    (topic, re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE))
+    (topic, STEMS[topic], re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE))
     for topic, words in TOPICS.items()
 ]
 
@@ -72,10 +105,11 @@ class Topic:
 
 
 def find_topics(text: str) -> list[Topic]:
+    lower = text.lower()
     found = [
         Topic(match.start(), match.end(), topic)
-        for topic, pattern in _PATTERNS
-        if (match := pattern.search(text))
+        for topic, stems, pattern in _PATTERNS
+        if any(stem in lower for stem in stems) and (match := pattern.search(text))
     ]
     return sorted(found, key=lambda t: t.start)
 
