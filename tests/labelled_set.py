@@ -57,7 +57,9 @@ class LabelledThread:
                 author_id=AUTHOR,
                 text=post.text,
                 created_at=self.date,
-                links=[Link(url=url, origin="facet", display_text=_display(url)) for url in post.links],
+                links=[
+                    Link(url=url, origin="facet", display_text=_display(url)) for url in post.links
+                ],
             )
             for n, post in enumerate(self.posts)
         ]
@@ -230,7 +232,11 @@ def _score_judges(report: Report, where: str, post: LabelledPost, found: list[An
     remaining = list(found)
     for name, gold_id in post.judges:
         match = next(
-            (a for a in remaining if _surname_key(a.details.get("surname", a.value)) == _surname_key(name)),
+            (
+                a
+                for a in remaining
+                if _surname_key(a.details.get("surname", a.value)) == _surname_key(name)
+            ),
             None,
         )
         if match is None:

@@ -5,8 +5,10 @@
     >>> found = annotate_post("Judge Immergut, an Obama appointee, ruled.",
     ...                       AnnotationContext(posted_at="2026-02-11"))
     >>> [claim] = [a for a in found if a.kind == "appointed_by"]
-    >>> claim.value, claim.normalized, claim.details["register_appointed_by"], claim.details["conflict"]
-    ('an Obama appointee', 'Barack Obama', 'Donald J. Trump', True)
+    >>> claim.value, claim.normalized, claim.details["register_appointed_by"]
+    ('an Obama appointee', 'Barack Obama', 'Donald J. Trump')
+    >>> claim.details["conflict"]
+    True
 
 Read: "a Reagan appointee", "Trump-appointed Judge X", "Trump appointee X", "appointed by
 President Obama", "first appointed to the district bench by Bush", "Mehta (Obama)", "all Trump

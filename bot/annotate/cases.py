@@ -1,8 +1,8 @@
 """Case names: "State v. Agency", "United States v. Abrego Garcia", "In re …", "Ex parte …".
 
-    >>> text = "In Trump v. CASA, Inc., 606 U.S. 831 (2025), the Court ruled; see In re Lee Enterprises."
-    >>> [(c.name, c.first_party, c.second_party) for c in find_case_names(text)]
-    [('Trump v. CASA, Inc.', 'Trump', 'CASA, Inc.'), ('In re Lee Enterprises', '', 'Lee Enterprises')]
+    >>> text = "In Trump v. CASA, Inc., 606 U.S. 831 (2025), it ruled; see In re Lee Enterprises."
+    >>> [(c.name, c.second_party) for c in find_case_names(text)]
+    [('Trump v. CASA, Inc.', 'CASA, Inc.'), ('In re Lee Enterprises', 'Lee Enterprises')]
 
 A party is a run of capitalised words (and initials: J.G.G., U.S.), with small words inside
 it (of, the, for, and, &, de) and a company's ", Inc." or ", LLC". The first party runs back
@@ -31,11 +31,14 @@ _COMPANY = frozenset({"Inc.", "Inc", "LLC", "L.L.C.", "LLP", "Co.", "Corp.", "Lt
                       "P.C.", "L.P.", "PLLC"})  # fmt: skip
 # Capitalised words that start a sentence or a clause rather than a party's name.
 _LEADING = frozenset(
-    """In At On After Under See Compare Cf. From Today Yesterday And But So Per The Read Here
-    Citing Reminder Also Like Unlike Following Before Since While With Both Even Only Then
-    This That Its His Her Their Our Case Caption Filed Re Judge Justice Chief NEW BREAKING
-    UPDATE JUST""".split()
-)
+    [
+        "In", "At", "On", "After", "Under", "See", "Compare", "Cf.", "From", "Today", "Yesterday",
+        "And", "But", "So", "Per", "The", "Read", "Here", "Citing", "Reminder", "Also", "Like",
+        "Unlike", "Following", "Before", "Since", "While", "With", "Both", "Even", "Only", "Then",
+        "This", "That", "Its", "His", "Her", "Their", "Our", "Case", "Caption", "Filed", "Re",
+        "Judge", "Justice", "Chief", "NEW", "BREAKING", "UPDATE", "JUST"
+    ]
+)  # fmt: skip
 _GOVERNMENTS = ("United States", "State", "People", "Commonwealth", "U.S.")
 _WORD = re.compile(r"\S+")
 _SEPARATOR = re.compile(r"\s+v(s?)\.\s+")
@@ -72,9 +75,7 @@ def find_case_names(text: str) -> list[CaseName]:
             continue
         right_end, right_text = right
         prefix = " ".join(match.group(0).replace("re:", "re").split())
-        found.append(
-            CaseName(match.start(), right_end, f"{prefix} {right_text}", "", right_text)
-        )
+        found.append(CaseName(match.start(), right_end, f"{prefix} {right_text}", "", right_text))
     found.sort(key=lambda case: case.start)
     kept: list[CaseName] = []
     for case in found:
@@ -88,15 +89,19 @@ def _first_party(text: str, separator: int) -> tuple[int, str] | None:
     """The party before " v. ": (start, text), or None if there is none."""
     if text.endswith(" et al.", 0, separator):
         separator -= len(" et al.")
-    words = [(m.start(), m.group()) for m in _WORD.finditer(text, max(0, separator - 200), separator)]
+    words = [
+        (m.start(), m.group()) for m in _WORD.finditer(text, max(0, separator - 200), separator)
+    ]
     party: list[tuple[int, str]] = []
     for start, word in reversed(words):
         if start + len(word) > separator:
             continue
         if party and _ends_clause(word, party):
             break
-        if _is_party_word(word) or (party and word in _CONNECTORS) or (
-            word.rstrip(",") in _COMPANY and not party
+        if (
+            _is_party_word(word)
+            or (party and word in _CONNECTORS)
+            or (word.rstrip(",") in _COMPANY and not party)
         ):
             party.insert(0, (start, word))
             if len(party) >= _MAX_WORDS:
@@ -117,7 +122,7 @@ def _first_party(text: str, separator: int) -> tuple[int, str] | None:
         if word.endswith(("'s", "’s")):
             party = party[i + 1 :]
             break
-    if not party or not _is_party_word(party[-1][1].rstrip(",")) and party[-1][1] not in _COMPANY:
+    if not party or (not _is_party_word(party[-1][1].rstrip(",")) and party[-1][1] not in _COMPANY):
         return None
     start = party[0][0]
     return start, text[start:separator].strip()
@@ -129,16 +134,16 @@ def _ends_clause(word: str, party: list[tuple[int, str]]) -> bool:
         return True
     if word.endswith(","):
         return party[0][1] not in _COMPANY  # "CASA, Inc." keeps its comma
-    if word.endswith(".") and not _is_abbreviation(word):
-        return True
-    return False
+    return word.endswith(".") and not _is_abbreviation(word)
 
 
 def _second_party(
     text: str, start: int, connectors: frozenset[str] = _CONNECTORS
 ) -> tuple[int, str] | None:
     """The party after " v. " or "In re": (end, text), or None."""
-    words = [(m.start(), m.group()) for m in _WORD.finditer(text, start, min(len(text), start + 200))]
+    words = [
+        (m.start(), m.group()) for m in _WORD.finditer(text, start, min(len(text), start + 200))
+    ]
     party: list[tuple[int, str]] = []
     for word_start, word in words:
         bare = word.rstrip(",;:)\"”'’—")
@@ -148,9 +153,7 @@ def _second_party(
         trailing = word[len(bare) :]
         if bare in ("et", "al") or word.startswith("et"):
             break
-        if not (
-            _is_party_word(bare) or (party and (bare in connectors or bare in _COMPANY))
-        ):
+        if not (_is_party_word(bare) or (party and (bare in connectors or bare in _COMPANY))):
             break
         party.append((word_start, bare))
         if len(party) >= _MAX_WORDS or ends_sentence:
@@ -171,9 +174,10 @@ def _second_party(
 def _next_is_company(words: list[tuple[int, str]], word_start: int) -> bool:
     for i, (start, _word) in enumerate(words):
         if start == word_start and i + 1 < len(words):
-            return words[i + 1][1].rstrip(",.;:)") + "." in _COMPANY or words[i + 1][1].rstrip(
-                ",;:)"
-            ) in _COMPANY
+            following = words[i + 1][1]
+            return (
+                f"{following.rstrip(',.;:)')}." in _COMPANY or following.rstrip(",;:)") in _COMPANY
+            )
     return False
 
 
@@ -182,10 +186,12 @@ def _is_party_word(word: str) -> bool:
 
 
 def _is_abbreviation(word: str) -> bool:
-    """"U.S.", "Inc.", "J.G.G.", "Co.": a full stop that does not end the sentence."""
+    """ "U.S.", "Inc.", "J.G.G.", "Co.": a full stop that does not end the sentence."""
     bare = word.rstrip(".")
-    return word in _COMPANY or bool(re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", bare)) or bare in (
-        "Dept", "Dep't", "Ass'n", "Bros", "St", "Mt", "Jr", "Sr", "rel"
+    return (
+        word in _COMPANY
+        or bool(re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", bare))
+        or bare in ("Dept", "Dep't", "Ass'n", "Bros", "St", "Mt", "Jr", "Sr", "rel")
     )
 
 

@@ -151,7 +151,7 @@ def district_id(direction: str, state: str) -> str:
 
 
 def circuit_id(name: str) -> str:
-    """"Ninth", "9th", "D.C.", "Federal" → "ca9", "cadc", "cafc"; "" if not a circuit."""
+    """ "Ninth", "9th", "D.C.", "Federal" → "ca9", "cadc", "cafc"; "" if not a circuit."""
     return CIRCUITS.get(ORDINALS.get(name.lower(), ""), "")
 
 
@@ -218,7 +218,9 @@ def court_id_for_name(name: str) -> str:
     if match := _FJC_DISTRICT.match(name):
         direction, state = match.groups()
         # the FJC's "District of Columbia" is the district itself, not a state named Columbia
-        return district_id(direction or "", "District of Columbia" if state == "Columbia" else state)
+        return district_id(
+            direction or "", "District of Columbia" if state == "Columbia" else state
+        )
     if match := _FJC_CIRCUIT.match(name):
         return circuit_id(match.group(1))
     return _FJC_OTHER_NAMES.get(name.lower(), "")

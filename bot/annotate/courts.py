@@ -62,6 +62,16 @@ _NAMED_DISTRICT = re.compile(
 _DC_DISTRICT = re.compile(
     r"\b(?:U\.S\.|United\s+States)\s+District\s+Court\s+for\s+the\s+District\s+of\s+Columbia\b"
 )
+# A document's caption, in capitals: "UNITED STATES DISTRICT COURT FOR THE DISTRICT OF
+# COLUMBIA", "UNITED STATES COURT OF APPEALS FOR THE NINTH CIRCUIT".
+_CAPTION_DISTRICT = re.compile(
+    r"\bUNITED\s+STATES\s+DISTRICT\s+COURT\s+FOR\s+THE\s+(?:(?P<dir>NORTHERN|SOUTHERN|EASTERN|"
+    r"WESTERN|MIDDLE|CENTRAL)\s+)?DISTRICT\s+OF\s+(?P<state>[A-Z]+(?:[ \t]+[A-Z]+)?)\b"
+)
+_CAPTION_CIRCUIT = re.compile(
+    r"\bUNITED\s+STATES\s+COURT\s+OF\s+APPEALS\s+FOR\s+THE\s+(?P<n>[A-Z.]+(?:[ \t]+OF[ \t]+COLUMBIA)?)"
+    r"\s+CIRCUIT\b"
+)
 _ORDINAL = (
     r"(?:1st|2n?d|3r?d|[4-9]th|1[01]th|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|"
     r"Ninth|Tenth|Eleventh|D\.\s?C\.|DC|District\s+of\s+Columbia|Federal|Fed\.)"
@@ -91,7 +101,9 @@ _OTHER_COURTS = [
 
 
 # Every court form holds one of these: texts without any are skipped at once.
-_ANY_COURT = re.compile(r"D\.|Cir|District|Supreme|SCOTUS|Court|CA\d|CADC|CIT|[NSEWMC]D[A-Z]|DDC|DNJ|DMass")
+_ANY_COURT = re.compile(
+    r"D\.|Cir|District|Supreme|SCOTUS|Court|CA\d|CADC|CIT|[NSEWMC]D[A-Z]|DDC|DNJ|DMass"
+)
 
 
 @dataclass(frozen=True)
@@ -144,10 +156,30 @@ def find_courts(text: str) -> list[CourtMention]:
         if _STATE_WORD_BEFORE.search(text, max(0, match.start() - 12), match.start()):
             continue
         found.append(CourtMention(match.start(), match.end(), "scotus"))
+    if "UNITED STATES" in text:
+        found += _captions(text)
     for pattern, court_id in _OTHER_COURTS:
         for match in pattern.finditer(text):
             found.append(CourtMention(match.start(), match.end(), court_id))
     return _longest(found)
+
+
+def _captions(text: str) -> list[CourtMention]:
+    found: list[CourtMention] = []
+    for match in _CAPTION_DISTRICT.finditer(text):
+        words = match.group("state").title().split()
+        # "DISTRICT OF COLUMBIA", "DISTRICT OF NEW YORK" and "DISTRICT OF OREGON PORTLAND"
+        for state in (" ".join(words), words[0]):
+            name = "District of Columbia" if state == "Columbia" else state
+            court_id = district_id(match.group("dir") or "", name)
+            if court_id:
+                found.append(CourtMention(match.start(), match.end(), court_id))
+                break
+    for match in _CAPTION_CIRCUIT.finditer(text):
+        court_id = circuit_id(" ".join(match.group("n").title().split()))
+        if court_id:
+            found.append(CourtMention(match.start(), match.end(), court_id))
+    return found
 
 
 def _abbreviated_district(match: re.Match[str]) -> str:

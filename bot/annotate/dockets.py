@@ -2,7 +2,8 @@
 
     >>> normalize_docket_number("1:25-cv-00766-JEB"), normalize_docket_number("25cv766")
     ('25-cv-00766', '25-cv-00766')
-    >>> [(m.written, m.normalized) for m in find_dockets("No. 24-5678 and Civil Action No. 25-766 (JEB)")]
+    >>> found = find_dockets("No. 24-5678 and Civil Action No. 25-766 (JEB)")
+    >>> [(m.written, m.normalized) for m in found]
     [('24-5678', '24-5678'), ('Civil Action No. 25-766', '25-cv-00766')]
 
 District and bankruptcy dockets (1:25-cv-00766-JEB, 26-cv-412, 2:24-cr-00123, 1:26cv412)
@@ -102,7 +103,8 @@ def find_dockets(text: str) -> list[DocketMention]:
         numbers = [(match.start("first"), match.end("first"))]
         tail_start = match.start("more")
         numbers += [
-            (tail_start + m.start(), tail_start + m.end()) for m in _MORE.finditer(match.group("more"))
+            (tail_start + m.start(), tail_start + m.end())
+            for m in _MORE.finditer(match.group("more"))
         ]
         for start, end in numbers:
             written = text[start:end]

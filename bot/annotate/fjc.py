@@ -120,7 +120,10 @@ def _service_from_group(row: dict[str, str], i: int) -> JudicialService | None:
         senior=_date(col("Senior Status Date")),
         end=_date(col("Termination Date")),
         chief=(
-            (_date(col("Service as Chief Judge, Begin")), _date(col("Service as Chief Judge, End"))),
+            (
+                _date(col("Service as Chief Judge, Begin")),
+                _date(col("Service as Chief Judge, End")),
+            ),
             (
                 _date(col("2nd Service as Chief Judge, Begin")),
                 _date(col("2nd Service as Chief Judge, End")),
@@ -199,7 +202,7 @@ def _clean(value: str | None) -> str:
 
 
 def _split_judge_name(name: str) -> tuple[str, str, str, str]:
-    """"Acker, William Marsh, Jr." → ("Acker", "William", "Marsh", "Jr.")."""
+    """ "Acker, William Marsh, Jr." → ("Acker", "William", "Marsh", "Jr.")."""
     parts = [_clean(part) for part in name.split(",")]
     last = parts[0] if parts else ""
     given = parts[1].split() if len(parts) > 1 else []

@@ -1,9 +1,9 @@
 """Where a text names a judge, and what it says around the name. Reading only: which register
 judge it is, is `resolve`'s; which earlier judge it repeats, `judges`'.
 
-    >>> [(m.surname, m.given, m.title, m.title_class) for m in titled_mentions(
-    ...     "U.S. District Judge Jane Q. Roe and Justices Thomas and Alito")]
-    [('Roe', ('Jane', 'Q.'), 'U.S. District Judge', 'district'), ('Thomas', (), 'Justices', 'justice'), ('Alito', (), 'Justices', 'justice')]
+    >>> found = titled_mentions("U.S. District Judge Jane Q. Roe and Justices Thomas and Alito")
+    >>> [(m.surname, m.given, m.title_class) for m in found]
+    [('Roe', ('Jane', 'Q.'), 'district'), ('Thomas', (), 'justice'), ('Alito', (), 'justice')]
     >>> titled_mentions("Aaron Judge homered; judge for yourself; the Justice Department")
     []
 
@@ -46,12 +46,17 @@ class JudgeMention:
 _TITLE_WORD = re.compile(r"\b(?:Judges?|JUDGES?|Justices?|JUSTICES?|judges?)\b")
 # Words that may stand before "Judge"/"Justice" as part of the title (compared lower case).
 _TITLE_PREFIX = frozenset(
-    """u.s. us united states federal senior chief presiding acting associate retired former
-    late district circuit cir. appeals appellate court magistrate bankruptcy immigration
-    superior county state supreme trial family probate municipal tax administrative law
-    then now""".split()
+    [
+        "u.s.", "us", "united", "states", "federal", "senior", "chief", "presiding", "acting",
+        "associate", "retired", "former", "late", "district", "circuit", "cir.", "appeals",
+        "appellate", "court", "magistrate", "bankruptcy", "immigration", "superior", "county",
+        "state", "supreme", "trial", "family", "probate", "municipal", "tax", "administrative",
+        "law", "then", "now"
+    ]
+)  # fmt: skip
+_STATE_PREFIX = frozenset(
+    {"superior", "county", "state", "family", "probate", "municipal", "trial"}
 )
-_STATE_PREFIX = frozenset({"superior", "county", "state", "family", "probate", "municipal", "trial"})
 _NOT_ARTICLE_III_PREFIX = frozenset({"magistrate", "bankruptcy", "immigration", "administrative",
                                      "tax"})  # fmt: skip
 _RETIRED_PREFIX = frozenset({"retired", "former", "late"})
@@ -232,7 +237,9 @@ def one_name(text: str, start: int) -> tuple[int, int, list[str]] | None:
             bare, stop = bare[:-2], True
         if bare.endswith(".") and not _INITIALS.fullmatch(bare):
             bare, stop = bare[:-1], True  # a sentence's full stop
-        if not bare or (bare in NOT_NAMES and not (not tokens and _given_name_first(text, match.end()))):
+        if not bare or (
+            bare in NOT_NAMES and not (not tokens and _given_name_first(text, match.end()))
+        ):
             break
         tokens.append(bare)
         end = match.start() + len(bare)
@@ -293,6 +300,44 @@ def _title_class(prefix: list[str], word: str) -> tuple[str, bool, bool]:
     return ANY, False, retired
 
 
+# --- a court document's signature block -----------------------------------------------------
+
+# "JAMES E. BOASBERG" (or "/s/ James E. Boasberg") on one line, the title on the next.
+_SIGNATURE = re.compile(
+    r"^[ \t]*(?:/s/[ \t]*)?(?P<name>[A-Z][A-Za-z.'’\- ]{2,40}[A-Za-z.])[ \t]*\n[ \t]*"
+    r"(?P<title>(?:Chief[ \t]+|Senior[ \t]+)?(?:United[ \t]+States[ \t]+|U\.S\.[ \t]+)?"
+    r"(?:District[ \t]+|Circuit[ \t]+|Magistrate[ \t]+|Bankruptcy[ \t]+)?Judge)[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def signature_mentions(text: str) -> list[JudgeMention]:
+    """The judge who signed an order or opinion: a name line above a title line."""
+    found: list[JudgeMention] = []
+    for match in _SIGNATURE.finditer(text):
+        words = [w.capitalize() if len(w) > 2 else w for w in match.group("name").split()]
+        surname, given = split_name([w for w in words if w != "/s/"])
+        if not surname or surname in NOT_NAMES:
+            continue
+        title = " ".join(match.group("title").split())
+        prefix = [w.lower() for w in title.split()[:-1]]
+        title_class, state_court, retired = _title_class(prefix, "Judge")
+        found.append(
+            JudgeMention(
+                start=match.start("name"),
+                end=match.end("name"),
+                surname=surname,
+                given=given,
+                title=title,
+                title_class=title_class,
+                form="signature",
+                retired=retired,
+                state_court=state_court,
+            )
+        )
+    return found
+
+
 # --- "X, a Reagan appointee" without a title -----------------------------------------------
 
 
@@ -329,7 +374,9 @@ def is_about_a_court(text: str) -> bool:
 # --- evidence next to a name ---------------------------------------------------------------
 
 _AFTER_PAREN = re.compile(r"\s*\(([^()]{1,40})\)")
-_AFTER_OF = re.compile(r",?\s+(?:of|in|from)\s+(?:the\s+)?([A-Z][\w.]*(?:\s+(?:of\s+)?[A-Z][\w.]*){0,5})")
+_AFTER_OF = re.compile(
+    r",?\s+(?:of|in|from)\s+(?:the\s+)?([A-Z][\w.]*(?:\s+(?:of\s+)?[A-Z][\w.]*){0,5})"
+)
 _APPOSITIVE = re.compile(r"\s*(?:,|—|–|\()\s*((?:a|an|the|who|in|from)\b[^,;:()—–]{0,90})")
 _DATELINE = re.compile(r"\s*(?:In\s+)?(?P<place>[A-Z][\w.]*(?:[ ,]+[A-Z][\w.]*)*)\s*(?::|,|—|–)\s")
 _CLAUSE_BREAK = re.compile(r"[.;:!?()—–]\s|,\s")

@@ -44,6 +44,7 @@ from bot.annotate.judge_mentions import (
     is_about_a_court,
     near_courts,
     panel_mentions,
+    signature_mentions,
     titled_mentions,
 )
 from bot.annotate.names import given_names_agree, is_misspelling, name_key
@@ -76,7 +77,9 @@ def annotate_judges(subject: Subject) -> list[Annotation]:
     where = _Where(
         day=(context.posted_at or "")[:10] or None,
         linked=tuple({*context.court_ids, context.docket_court_id} - {""}),
-        elsewhere=tuple({a.normalized for a in subject.of_kind("court")} | {*context.thread_courts}),
+        elsewhere=tuple(
+            {a.normalized for a in subject.of_kind("court")} | {*context.thread_courts}
+        ),
         docket_assigned_to=context.docket_assigned_to,
     )
     mentions = _named(subject, where.day)
@@ -104,8 +107,8 @@ def annotate_judges(subject: Subject) -> list[Annotation]:
         return [*here, *context.thread_judges, *justices]
 
     if named_here or context.thread_judges or justices:
-        for mention, judge in _repeated(text, known_before, taken, register):
-            annotations.append(_repeat_annotation(subject, mention, judge, where, register))
+        for mention, earlier in _repeated(text, known_before, taken, register):
+            annotations.append(_repeat_annotation(subject, mention, earlier, where, register))
     annotations.sort(key=lambda a: a.start)
     return annotations
 
@@ -115,6 +118,11 @@ def _named(subject: Subject, day: str | None) -> list[JudgeMention]:
     judges the register knows (or the thread named)."""
     text, register = subject.text, subject.register
     mentions = titled_mentions(text)
+    if subject.context.subject_type == "document":
+        mentions += [
+            m for m in signature_mentions(text)
+            if not any(t.start <= m.start < t.end for t in mentions)
+        ]  # fmt: skip
     taken = [(m.start, m.end) for m in mentions]
     thread_surnames = {name_key(j.surname) for j in subject.context.thread_judges}
     about_a_court = is_about_a_court(text) or any(
@@ -139,7 +147,9 @@ def _serving(register: JudgeRegister, surname: str, day: str | None) -> bool:
     )
 
 
-def _resolve(text: str, mention: JudgeMention, where: _Where, register: JudgeRegister) -> Resolution:
+def _resolve(
+    text: str, mention: JudgeMention, where: _Where, register: JudgeRegister
+) -> Resolution:
     near = near_courts(text, mention) if mention.title_class != NOT_ARTICLE_III else ()
     evidence = Evidence(
         day=where.day,
@@ -231,7 +241,9 @@ def _repeated(
             continue
         given = tuple(w for _s, w in words[:-1])
         parts = judge.name.split()[:-1]
-        if given and not given_names_agree(list(given), parts[0] if parts else "", " ".join(parts[1:])):
+        if given and not given_names_agree(
+            list(given), parts[0] if parts else "", " ".join(parts[1:])
+        ):
             continue  # "Mark Kelly" is not Judge Kelley
         first = words[0][0] if given else start
         form = "known" if _same_surname(bare, judge.surname) else "misspelling"
@@ -292,7 +304,9 @@ def _annotation(
     else:
         normalized = " ".join([*mention.given, mention.surname])
     confidence = 0.9 if judge is not None else 0.8
-    return ANNOTATOR.annotation(subject, mention.start, mention.end, normalized, confidence, details)
+    return ANNOTATOR.annotation(
+        subject, mention.start, mention.end, normalized, confidence, details
+    )
 
 
 def _repeat_annotation(
@@ -385,7 +399,7 @@ def as_thread_judge(annotation: Annotation) -> ThreadJudge:
 
 
 def _plain_name(name: str) -> str:
-    """"John Glover Roberts, Jr." → "John Glover Roberts"."""
+    """ "John Glover Roberts, Jr." → "John Glover Roberts"."""
     return name.split(",")[0]
 
 

@@ -68,12 +68,13 @@ def given_names_agree(given: list[str], first: str, middle: str) -> bool:
         if len(key) == 1:
             if not any(name.startswith(key) for name in names):
                 return False
-        elif key not in names and not any(
-            formal in names for formal in NICKNAMES.get(key, ())
-        ):
+        elif (
+            key not in names
+            and not any(formal in names for formal in NICKNAMES.get(key, ()))
             # a short form that starts the name: "Sri" Srinivasan, "Jeff", "Alex"
-            if len(key) < 3 or not any(name.startswith(key) for name in names):
-                return False
+            and (len(key) < 3 or not any(name.startswith(key) for name in names))
+        ):
+            return False
     return True
 
 

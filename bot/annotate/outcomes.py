@@ -42,6 +42,8 @@ _REVIEWED = re.compile(
 )
 # What a party asked for, which the court granted: "grants the application for a stay".
 _GRANTED_BEFORE = re.compile(r"\b(?:granted|grants|granting)\b[^,;:]*$", re.IGNORECASE)
+# "Plaintiffs' Motion for a Temporary Restraining Order is GRANTED": a court order's words.
+_GRANTED_AFTER = re.compile(r"[^.;:]{0,20}?\b(?:is|are|be|was)\s+(?:hereby\s+)?granted\b", re.I)
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 # Words right before an outcome that make it a request, a possibility or someone else's.
 _NOT_DONE_BEFORE = re.compile(
@@ -56,64 +58,104 @@ _NOT_DONE_BEFORE = re.compile(
 
 # (outcome, pattern). Order is the order outcomes are reported in.
 _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
-    ("granted", re.compile(
-        # "grants" only with an object: "FEMA grants, and" is money, not a ruling
-        r"\b(?:granted|granting)\b(?!\s+(?:permission|a\s+refund|us)\b)|"
-        r"\bgrants\s+(?=(?:the|a|an|his|her|its|their|class|summary|cert|bail|review|"
-        r"relief|in\s+part)\b)|\bhabeas\s+grant\b|\bgrant\s+the\s+motion\b", re.IGNORECASE)),
-    ("denied", re.compile(
-        r"\b(?:denied|denies|denying|DENIES|DENIED)\b|\bdenial\s+of\b|"
-        r"\b(?:refused|refuses|declined|declines)\s+to\s+(?:dismiss|block|pause|stay|halt|"
-        r"sign|grant|enjoin|lift|release|reinstate)\b", re.IGNORECASE)),
-    ("release ordered", re.compile(
-        r"\border(?:ed|s)?\s+(?:the\s+)?(?:immediate\s+)?release\b|"
-        r"\border(?:ed|s)?\s+(?!(?:the\s+)?(?:funds?|money|grants?|records?|documents?|"
-        r"transcripts?|report|files?|data)\b)(?:\w+\s+){1,4}?released\b|"
-        r"\breleased\s+on\s+(?:bail|bond|conditions)\b|"
-        r"\border(?:ed|s)?\s+(?:\w+\s+){1,3}to\s+release\s+(?!(?:the\s+)?(?:funds?|money|grants?|"
-        r"records?|documents?|transcripts?|report|files?|data)\b)", re.IGNORECASE)),
+    (
+        "granted",
+        re.compile(
+            # "grants" only with an object: "FEMA grants, and" is money, not a ruling
+            r"\b(?:granted|granting)\b(?!\s+(?:permission|a\s+refund|us)\b)|"
+            r"\bgrants\s+(?=(?:the|a|an|his|her|its|their|class|summary|cert|bail|review|"
+            r"relief|in\s+part)\b)|\bhabeas\s+grant\b|\bgrant\s+the\s+motion\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "denied",
+        re.compile(
+            r"\b(?:denied|denies|denying|DENIES|DENIED)\b|\bdenial\s+of\b|"
+            r"\b(?:refused|refuses|declined|declines)\s+to\s+(?:dismiss|block|pause|stay|halt|"
+            r"sign|grant|enjoin|lift|release|reinstate)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "release ordered",
+        re.compile(
+            r"\border(?:ed|s)?\s+(?:the\s+)?(?:immediate\s+)?release\b|"
+            r"\border(?:ed|s)?\s+(?!(?:the\s+)?(?:funds?|money|grants?|records?|documents?|"
+            r"transcripts?|report|files?|data)\b)(?:\w+\s+){1,4}?released\b|"
+            r"\breleased\s+on\s+(?:bail|bond|conditions)\b|"
+            r"\border(?:ed|s)?\s+(?:\w+\s+){1,3}to\s+release\s+(?!(?:the\s+)?(?:funds?|money|grants?|"
+            r"records?|documents?|transcripts?|report|files?|data)\b)",
+            re.IGNORECASE,
+        ),
+    ),
     ("contempt", re.compile(r"\bcontempt\b(?!\s+of\s+Congress)", re.IGNORECASE)),
     ("TRO", re.compile(r"\bTROs?\b|\btemporary\s+restraining\s+orders?\b", re.IGNORECASE)),
     ("preliminary injunction", re.compile(r"\bpreliminary\s+injunctions?\b", re.IGNORECASE)),
-    ("stay", re.compile(
-        r"\bstay(?:s|ed)\s+(?=(?:the|his|her|its|their|a|an|Judge|enforcement|that|this|"
-        r"part|parts)\b)|\bstaying\b|\bpartially\s+stayed\b|"
-        r"\b(?:a|an|the)\s+(?:\w+\s+)?stay\b(?!\s+(?:on|in\s+place))", re.IGNORECASE)),
-    ("dismissed", re.compile(
-        r"\b(?:dismissed|dismisses|dismissing|tossed|tosses|threw\s+out|thrown\s+out)\b|"
-        r"\bgranted\s+(?:the\s+)?(?:\S+\s+){0,2}motion\s+to\s+dismiss\b", re.IGNORECASE)),
+    (
+        "stay",
+        re.compile(
+            r"\bstay(?:s|ed)\s+(?=(?:the|his|her|its|their|a|an|Judge|enforcement|that|this|"
+            r"part|parts)\b)|\bstaying\b|\bpartially\s+stayed\b|"
+            r"\b(?:a|an|the)\s+(?:\w+\s+)?stay\b(?!\s+(?:on|in\s+place))",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "dismissed",
+        re.compile(
+            r"\b(?:dismissed|dismisses|dismissing|tossed|tosses|threw\s+out|thrown\s+out)\b|"
+            r"\bgranted\s+(?:the\s+)?(?:\S+\s+){0,2}motion\s+to\s+dismiss\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("reversed", re.compile(r"\b(?:reversed|reverses|reversing|overturned|overturns)\b", re.I)),
     ("affirmed", re.compile(r"\b(?:affirmed|affirms|affirming|upheld|upholds|upholding)\b", re.I)),
     ("vacated", re.compile(r"\b(?:vacated|vacates|vacating)\b", re.IGNORECASE)),
     ("remanded", re.compile(r"\b(?:remanded|remands|remanding)\b", re.IGNORECASE)),
-    ("sentenced", re.compile(
-        r"\b(?:sentenced|sentences)\b(?!\s+(?:hearing|memo))|"
-        r"\b(?:imposed?|imposes|gave|gives)\s+(?:\w+\s+){0,4}?\d+\s+(?:years|months)\b",
-        re.IGNORECASE)),
-    ("verdict", re.compile(
-        r"\bverdict\b|\b(?:convicted|convicts|acquits|acquitted)\b|\bfinds?\s+(?:\w+\s+){0,3}"
-        r"(?:not\s+)?guilty\b|\bfound\s+(?:\w+\s+){0,3}guilty\b|\bNOT\s+GUILTY\b(?!\s+plea)|"
-        r"\brecommended\s+a\s+death\s+sentence\b", re.IGNORECASE)),
-    ("blocked", re.compile(
-        r"\b(?:blocked|blocks|enjoined|enjoins|halted|halts|barred|bars)\b(?!\s+(?:from\s+)?"
-        r"(?:and|or|of|the\s+door))", re.IGNORECASE)),
+    (
+        "sentenced",
+        re.compile(
+            r"\b(?:sentenced|sentences)\b(?!\s+(?:hearing|memo))|"
+            r"\b(?:imposed?|imposes|gave|gives)\s+(?:\w+\s+){0,4}?\d+\s+(?:years|months)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "verdict",
+        re.compile(
+            r"\bverdict\b|\b(?:convicted|convicts|acquits|acquitted)\b|\bfinds?\s+(?:\w+\s+){0,3}"
+            r"(?:not\s+)?guilty\b|\bfound\s+(?:\w+\s+){0,3}guilty\b|\bNOT\s+GUILTY\b(?!\s+plea)|"
+            r"\brecommended\s+a\s+death\s+sentence\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "blocked",
+        re.compile(
+            r"\b(?:blocked|blocks|enjoined|enjoins|halted|halts|barred|bars)\b(?!\s+(?:from\s+)?"
+            r"(?:and|or|of|the\s+door))",
+            re.IGNORECASE,
+        ),
+    ),
 ]
-# Plain lower-case pieces of each outcome's words, tested before its pattern runs.
+# Plain lower-case pieces of each outcome's words, one word each, tested before its pattern
+# runs.
 _STEMS: dict[str, tuple[str, ...]] = {
     "granted": ("grant",),
     "denied": ("deni", "denying", "refus", "declin"),
     "release ordered": ("releas",),
     "contempt": ("contempt",),
-    "TRO": ("tro", "temporary restraining"),
-    "preliminary injunction": ("preliminary injunction",),
+    "TRO": ("tro", "restraining"),
+    "preliminary injunction": ("injunction",),
     "stay": ("stay",),
-    "dismissed": ("dismiss", "toss", "threw out", "thrown out"),
+    "dismissed": ("dismiss", "toss", "threw", "thrown"),
     "reversed": ("revers", "overturn"),
     "affirmed": ("affirm", "upheld", "uphold"),
     "vacated": ("vacat",),
     "remanded": ("remand",),
     "sentenced": ("sentenc", "impose", "gave", "gives"),
-    "verdict": ("verdict", "convict", "acquit", "guilty", "death sentence"),
+    "verdict": ("verdict", "convict", "acquit", "guilty", "death"),
     "blocked": ("block", "enjoin", "halt", "barred", "bars"),
 }
 # A "verdict" that is denied, vacated or awaited is not one.
@@ -157,7 +199,11 @@ def find_outcomes(text: str, *, anchored: bool = False) -> list[Outcome]:
                 before = unquoted[: match.start()]
                 if outcome not in _ALWAYS:
                     if _NOT_DONE_BEFORE.search(before[-40:]) and not (
-                        outcome in _GRANTABLE and _GRANTED_BEFORE.search(before)
+                        outcome in _GRANTABLE
+                        and (
+                            _GRANTED_BEFORE.search(before)
+                            or _GRANTED_AFTER.match(unquoted, match.end())
+                        )
                     ):
                         continue
                     if _HYPOTHETICAL.search(before):
@@ -178,9 +224,7 @@ def annotate_outcomes(subject: Subject) -> list[Annotation]:
         subject.context.thread_judges
     )
     return [
-        ANNOTATOR.annotation(
-            subject, o.start, o.end, o.outcome, 0.8, {"sentence": o.sentence}
-        )
+        ANNOTATOR.annotation(subject, o.start, o.end, o.outcome, 0.8, {"sentence": o.sentence})
         for o in find_outcomes(subject.text, anchored=anchored)
     ]
 

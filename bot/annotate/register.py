@@ -34,6 +34,8 @@ SOURCE = (
     "a work of the U.S. Government, in the public domain"
 )
 _SHIPPED = ("bot.annotate.data", "judges.json.gz")
+# Each appointment is stored as a list in this order (the names are in the file too).
+_SERVICE_COLUMNS = ("court_id", "court", "title", "appointed_by", "start", "senior", "end", "chief")
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,7 @@ class JudgeRegister:
     source_url: str = FJC_EXPORT_URL
     source: str = SOURCE
     inputs: tuple[tuple[str, str], ...] = ()  # (file name, sha256) it was built from
-    _by_surname: dict[str, tuple[RegisterJudge, ...]] = field(
-        init=False, repr=False, compare=False
-    )
+    _by_surname: dict[str, tuple[RegisterJudge, ...]] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, RegisterJudge] = field(init=False, repr=False, compare=False)
     _sitting: dict[tuple[str, str], tuple[RegisterJudge, ...]] = field(
         init=False, repr=False, compare=False
@@ -97,8 +97,7 @@ def register_to_bytes(register: JudgeRegister) -> bytes:
         "source_url": register.source_url,
         "as_of": register.as_of,
         "inputs": [{"file": name, "sha256": digest} for name, digest in register.inputs],
-        "service_columns": ["court_id", "court", "title", "appointed_by", "start", "senior",
-                            "end", "chief"],  # fmt: skip
+        "service_columns": list(_SERVICE_COLUMNS),
         "judges": [_judge_json(judge) for judge in register.judges],
     }
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))

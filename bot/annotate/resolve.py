@@ -66,7 +66,9 @@ class Evidence:
     linked: tuple[str, ...] = ()  # a linked document's or docket's court
     elsewhere: tuple[str, ...] = ()  # other courts in the text and its thread
     docket_assigned_to: str = ""
-    state_court: bool = False  # a state court is named by the name ("Wisconsin Supreme Court Justice")
+    state_court: bool = (
+        False  # a state court is named by the name ("Wisconsin Supreme Court Justice")
+    )
 
 
 @dataclass(frozen=True)
@@ -192,12 +194,15 @@ def _names(words: list[str], judge: RegisterJudge) -> bool:
 
 
 _TITLE_WORDS = frozenset(
-    "hon honorable judge chief senior magistrate district circuit us u.s. the".split()
-)
+    [
+        "hon", "honorable", "judge", "chief", "senior", "magistrate", "district", "circuit", "us",
+        "u.s.", "the"
+    ]
+)  # fmt: skip
 
 
 def _name_words(assigned_to: str) -> list[str]:
-    """"Chief Judge James E. Boasberg", "Boasberg, James E." → ["James", "E.", "Boasberg"]."""
+    """ "Chief Judge James E. Boasberg", "Boasberg, James E." → ["James", "E.", "Boasberg"]."""
     text = assigned_to.strip()
     if "," in text:
         last, _, rest = text.partition(",")

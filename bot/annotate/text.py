@@ -1,8 +1,8 @@
 """Small readings of text the annotators share: where sentences end, which words are names.
 
-    >>> text = "Judge Xinis (D. Md.) ruled. The U.S. appealed to the 4th Cir. today. Next."
-    >>> [text[s:e] for s, e in sentences(text)]
-    ['Judge Xinis (D. Md.) ruled.', 'The U.S. appealed to the 4th Cir. today.', 'Next.']
+>>> text = "Judge Xinis (D. Md.) ruled. The U.S. appealed to the 4th Cir. today. Next."
+>>> [text[s:e] for s, e in sentences(text)]
+['Judge Xinis (D. Md.) ruled.', 'The U.S. appealed to the 4th Cir. today.', 'Next.']
 """
 
 from __future__ import annotations
@@ -11,15 +11,21 @@ import functools
 import re
 
 # A full stop, question or exclamation mark (and closing quotes) then space and a capital, a
-# digit or a quote; or a line break. A full stop after an abbreviation ends nothing.
-_BOUNDARY = re.compile(r"([.!?…][\"”’')\]]*)\s+(?=[A-Z\"“(\[0-9])|\n\s*")
+# digit or a quote; or a blank line. A full stop after an abbreviation ends nothing, nor does
+# a single line break (a court document's text is wrapped mid-sentence).
+_BOUNDARY = re.compile(r"([.!?…][\"”’')\]]*)\s+(?=[A-Z\"“(\[0-9])|\n[ \t]*\n\s*")
 _ABBREVIATIONS = frozenset(
-    "no nos v vs mr mrs ms dr sen rep gov gen lt col st jr sr inc co corp ltd llc ca cir fed "
-    "supp app ct dist div jan feb mar apr jun jul aug sep sept oct nov dec pres hon sec dept "
-    "admin assn ala ariz ark cal calif colo conn del fla ga haw ill ind kan ky la md mass "
-    "mich minn miss mo mont neb nev okla or ore pa penn tenn tex vt va wash wis wyo bankr "
-    "ed id et al cf mt ft pt".split()
-)
+    [
+        "no", "nos", "v", "vs", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col",
+        "st", "jr", "sr", "inc", "co", "corp", "ltd", "llc", "ca", "cir", "fed", "supp", "app",
+        "ct", "dist", "div", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+        "nov", "dec", "pres", "hon", "sec", "dept", "admin", "assn", "ala", "ariz", "ark", "cal",
+        "calif", "colo", "conn", "del", "fla", "ga", "haw", "ill", "ind", "kan", "ky", "la", "md",
+        "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "or", "ore", "pa",
+        "penn", "tenn", "tex", "vt", "va", "wash", "wis", "wyo", "bankr", "ed", "id", "et", "al",
+        "cf", "mt", "ft", "pt"
+    ]
+)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=4096)
@@ -59,7 +65,9 @@ def _rstrip(text: str, start: int, end: int) -> int:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     word_start = dot
-    while word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in "(\"“":
+    while (
+        word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in '("“'
+    ):
         word_start -= 1
     word = text[word_start:dot].casefold()
     if not word:
@@ -74,23 +82,29 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 # Words written with a capital that are not people's names, wherever they stand.
 NOT_NAMES = frozenset(
-    """
-    A An The This That These Those It Its He She They His Her Their We Our I You Your
-    In On At Of For To From By With And But Or Nor So If As Is Was Were Be Been Has Had
-    Have Will Would Can Could May Might Must Shall Should Did Does Do Not No Yes
-    Department Dept League Ministry Democrats Republicans Center Rules Ruled Rule Blocks
-    Blocked Block Orders Ordered Order Says Said Denies Denied Grants Granted Halts Halted
-    Tosses Tossed Strikes Struck Hits Panel Scores Who Whose Whom What When Where Why How
-    Court Courts Circuit District Judge Judges Justice Justices Chief Senior Magistrate
-    Bankruptcy Federal Appeals Supreme State County Superior Today Yesterday Tonight
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
-    May June July August September October November December New BREAKING NEW UPDATE
-    JUST Here Read Also Then Now After Before During While Under Over Per Via
-    Government Administration President Congress Senate House DOJ DHS ICE FBI CIA EPA NIH
-    USAID FEMA OPM HHS FDA FTC FCC SEC IRS USA U.S. US America American Americans
-    Correction Both All None Another Other Some Many Most Each Every
-    """.split()
-)
+    [
+        "A", "An", "The", "This", "That", "These", "Those", "It", "Its", "He", "She", "They",
+        "His", "Her", "Their", "We", "Our", "I", "You", "Your", "In", "On", "At", "Of", "For",
+        "To", "From", "By", "With", "And", "But", "Or", "Nor", "So", "If", "As", "Is", "Was",
+        "Were", "Be", "Been", "Has", "Had", "Have", "Will", "Would", "Can", "Could", "May",
+        "Might", "Must", "Shall", "Should", "Did", "Does", "Do", "Not", "No", "Yes", "Department",
+        "Dept", "League", "Ministry", "Democrats", "Republicans", "Center", "Rules", "Ruled",
+        "Rule", "Blocks", "Blocked", "Block", "Orders", "Ordered", "Order", "Says", "Said",
+        "Denies", "Denied", "Grants", "Granted", "Halts", "Halted", "Tosses", "Tossed", "Strikes",
+        "Struck", "Hits", "Panel", "Scores", "Who", "Whose", "Whom", "What", "When", "Where",
+        "Why", "How", "Court", "Courts", "Circuit", "District", "Judge", "Judges", "Justice",
+        "Justices", "Chief", "Senior", "Magistrate", "Bankruptcy", "Federal", "Appeals", "Supreme",
+        "State", "County", "Superior", "Today", "Yesterday", "Tonight", "Monday", "Tuesday",
+        "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
+        "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        "New", "BREAKING", "NEW", "UPDATE", "JUST", "Here", "Read", "Also", "Then", "Now", "After",
+        "Before", "During", "While", "Under", "Over", "Per", "Via", "Government", "Administration",
+        "President", "Congress", "Senate", "House", "DOJ", "DHS", "ICE", "FBI", "CIA", "EPA",
+        "NIH", "USAID", "FEMA", "OPM", "HHS", "FDA", "FTC", "FCC", "SEC", "IRS", "USA", "U.S.",
+        "US", "America", "American", "Americans", "Correction", "Both", "All", "None", "Another",
+        "Other", "Some", "Many", "Most", "Each", "Every"
+    ]
+)  # fmt: skip
 
 NAME_PARTICLES = frozenset({"de", "van", "von", "la", "del", "da", "di", "der", "le", "St."})
 SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})

@@ -39,7 +39,9 @@ def main() -> None:
     threads = load_threads()
     register = load_register()
     report = score(threads, annotate)
-    print(f"labelled set: {len(threads)} threads, {report.posts} posts; register {register.version}")
+    print(
+        f"labelled set: {len(threads)} threads, {report.posts} posts; register {register.version}"
+    )
     filter_misses = print_figures(report, threads)
     holdout = load_threads(SET_DIR / "holdout")
     holdout_report = score(holdout, annotate)
@@ -59,7 +61,9 @@ def main() -> None:
             annotate_thread(thread.posts, context, register=register)
             count += len(thread.posts)
         best = max(best, count / (time.perf_counter() - started))
-    print(f"speed: {best:,.0f} posts/s on one core (best of {args.rounds} rounds, eyecite included)")
+    print(
+        f"speed: {best:,.0f} posts/s on one core (best of {args.rounds} rounds, eyecite included)"
+    )
 
     if args.misses:
         for name, shown, misses in (

@@ -180,7 +180,9 @@ def test_a_case_caption_with_a_court_passes():
 
 def test_a_named_judge_ruling_passes_without_a_link():
     score = score_thread(
-        thread_of("Judge Alvarez ruled this afternoon that the county's jail policy is unconstitutional.")
+        thread_of(
+            "Judge Alvarez ruled this afternoon that the county's jail policy is unconstitutional."
+        )
     )
 
     assert score.reasons[:2] == ("judge named: Judge Alvarez", "ruling: Judge Alvarez ruled")
@@ -434,7 +436,8 @@ def test_the_same_case_written_two_ways_counts_once():
 @pytest.mark.parametrize(
     ("text", "reasons"),
     [
-        ("U.S. District Judge Amit P. Mehta said", ("judge named: U.S. District Judge Amit P. Mehta",)),
+        ("U.S. District Judge Amit P. Mehta said",
+         ("judge named: U.S. District Judge Amit P. Mehta",)),
         ("Judge Ortega Blocks Funding Freeze", ("judge named: Judge Ortega",)),
         ("Justice Sotomayor dissented", ("judge named: Justice Sotomayor",)),
         ("Aaron Judge homered", ()),
