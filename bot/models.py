@@ -272,8 +272,12 @@ class JudicialService:
     chief: tuple[tuple[str, str], ...] = ()  # (begin, end) spans as chief judge
 
     def serves_on(self, day: str) -> bool:
-        """True when `day` (YYYY-MM-DD) falls within this appointment."""
+        """True when `day` (YYYY-MM-DD) falls within this appointment (senior status too)."""
         return bool(self.start) and self.start <= day and (not self.end or day <= self.end)
+
+    def active_on(self, day: str) -> bool:
+        """Serving on `day` and not yet senior (for a justice: not yet retired)."""
+        return self.serves_on(day) and (not self.senior or day < self.senior)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class JudgeMention:
     form: str = "title"  # title, panel, appointee; judges adds known, misspelling
     retired: bool = False  # "retired Justice", "former Judge"
     state_court: bool = False  # a state court's judge or justice
+    panel: int | None = None  # names listed together share a number
 
 
 _TITLE_WORD = re.compile(r"\b(?:Judges?|JUDGES?|Justices?|JUSTICES?|judges?)\b")
@@ -145,6 +146,7 @@ def titled_mentions(text: str) -> list[JudgeMention]:
                     form="title" if len(names) == 1 else "panel",
                     retired=retired,
                     state_court=state_court,
+                    panel=match.start() if len(names) > 1 else None,
                 )
             )
     return found
@@ -160,7 +162,9 @@ def panel_mentions(text: str, is_judge: Callable[[str], bool]) -> list[JudgeMent
         if len(names) < 2 or not all(is_judge(surname) for surname, _given in parts):
             continue
         for (start, end, _tokens), (surname, given) in zip(names, parts, strict=True):
-            found.append(JudgeMention(start, end, surname, given, form="panel"))
+            found.append(
+                JudgeMention(start, end, surname, given, form="panel", panel=match.start())
+            )
     return found
 
 

@@ -88,8 +88,8 @@ def annotate_judges(subject: Subject) -> list[Annotation]:
     annotations: list[Annotation] = []
     known = list(context.thread_judges)
     named_here: list[tuple[int, ThreadJudge]] = []
-    for mention in mentions:
-        resolution = _resolve(text, mention, where, register)
+    resolutions = _resolve_all(text, mentions, where, register)
+    for mention, resolution in zip(mentions, resolutions, strict=True):
         earlier = _earlier_judge(mention, known)
         judge, repeats = _choose(mention, resolution, earlier, register)
         annotation = _annotation(subject, mention, judge, resolution, repeats, where.day)
@@ -147,10 +147,39 @@ def _serving(register: JudgeRegister, surname: str, day: str | None) -> bool:
     )
 
 
+def _resolve_all(
+    text: str, mentions: list[JudgeMention], where: _Where, register: JudgeRegister
+) -> list[Resolution]:
+    """Resolve each mention; then the members of a panel the register could not settle
+    alone sit on the court of those it could ("Judges Millett, Pillard and Garcia")."""
+    resolutions = [_resolve(text, mention, where, register) for mention in mentions]
+    panels: dict[int, list[int]] = {}
+    for i, mention in enumerate(mentions):
+        if mention.panel is not None:
+            panels.setdefault(mention.panel, []).append(i)
+    for members in panels.values():
+        courts = {resolutions[i].court_id for i in members if resolutions[i].judge is not None}
+        if len(courts) != 1 or "" in courts:
+            continue
+        for i in members:
+            if resolutions[i].judge is None and resolutions[i].method == "ambiguous":
+                retry = _resolve(text, mentions[i], where, register, near=tuple(courts))
+                if retry.judge is not None:
+                    resolutions[i] = Resolution(
+                        retry.judge, "panel", retry.candidates, retry.court_id
+                    )
+    return resolutions
+
+
 def _resolve(
-    text: str, mention: JudgeMention, where: _Where, register: JudgeRegister
+    text: str,
+    mention: JudgeMention,
+    where: _Where,
+    register: JudgeRegister,
+    near: tuple[str, ...] = (),
 ) -> Resolution:
-    near = near_courts(text, mention) if mention.title_class != NOT_ARTICLE_III else ()
+    if not near and mention.title_class != NOT_ARTICLE_III:
+        near = near_courts(text, mention)
     evidence = Evidence(
         day=where.day,
         near=near,
@@ -351,6 +380,7 @@ def _register_details(
         "register_id": judge.id,
         "register": register.version,
         "name": judge.name,
+        "last_name": judge.last,
         "court_id": service.court_id if service else "",
         "court": service.court if service else "",
         "appointed_by": service.appointed_by if service else "",
@@ -385,7 +415,7 @@ def _justice(judge: RegisterJudge, day: str) -> ThreadJudge:
 def as_thread_judge(annotation: Annotation) -> ThreadJudge:
     """What later posts of the thread need to know about a judge annotation."""
     details = annotation.details
-    surname = details.get("misspelling_of") or details["surname"]
+    surname = details.get("last_name") or details.get("misspelling_of") or details["surname"]
     name = details.get("name") or " ".join([*details.get("given", []), details["surname"]])
     return ThreadJudge(
         normalized=annotation.normalized,

@@ -78,13 +78,14 @@ class JudgeRegister:
         return self._by_id.get(judge_id)
 
     def sitting(self, court_id: str, day: str) -> tuple[RegisterJudge, ...]:
-        """The judges serving on a court on a day (YYYY-MM-DD)."""
+        """The active judges of a court on a day (YYYY-MM-DD): serving, not senior (the FJC
+        records a retired justice as senior)."""
         key = (court_id, day)
         if key not in self._sitting:
             self._sitting[key] = tuple(
                 judge
                 for judge in self.judges
-                if any(s.court_id == court_id and s.serves_on(day) for s in judge.service)
+                if any(s.court_id == court_id and s.active_on(day) for s in judge.service)
             )
         return self._sitting[key]
 

@@ -76,6 +76,7 @@ class Resolution:
     judge: RegisterJudge | None
     method: str  # docket, court, linked, thread_court, unique; or why not: ambiguous, …
     candidates: int
+    court_id: str = ""  # the court the judge sat on then, when resolved
 
 
 def resolve_judge(mention: Mention, evidence: Evidence, register: JudgeRegister) -> Resolution:
@@ -93,6 +94,19 @@ def resolve_judge(mention: Mention, evidence: Evidence, register: JudgeRegister)
     if not candidates:
         return Resolution(None, "not_serving", 0)
 
+    resolution = _by_evidence(mention, evidence, candidates, services)
+    if resolution.judge is None:
+        return resolution
+    seat = services[resolution.judge.id][-1]
+    return Resolution(resolution.judge, resolution.method, resolution.candidates, seat.court_id)
+
+
+def _by_evidence(
+    mention: Mention,
+    evidence: Evidence,
+    candidates: list[RegisterJudge],
+    services: dict[str, list[JudicialService]],
+) -> Resolution:
     if evidence.docket_assigned_to:
         assigned = _assigned(evidence.docket_assigned_to, candidates)
         if assigned is not None:
