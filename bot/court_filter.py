@@ -2,7 +2,7 @@
 
     >>> score = score_text("Judge Ortega granted the injunction in 1:26-cv-00412.")
     >>> score.score, score.reasons[1:3]
-    (6.25, ('judge named: Judge Ortega', 'ruling: Judge Ortega granted'))
+    (7.75, ('judge named: Judge Ortega', 'ruling: Judge Ortega granted'))
     >>> is_court_thread(score)
     True
     >>> is_court_thread(score_text("We ordered pizza and watched the game on the court."))

@@ -64,7 +64,7 @@ _CLAIMS = [
         r"(?:-|\s)appoint(?:ee|ees|ed)\b"
     ),
     re.compile(
-        r"\b(?:was\s+|were\s+)?(?P<earlier>(?:first|originally|initially)\s+)?appointed\s+"
+        r"\b(?P<earlier>(?:first|originally|initially)\s+)?appointed\s+"
         rf"(?:(?:to|in)\s+[^,;]{{0,40}}?\s+)?by\s+(?:then-|former\s+)?(?:President\s+)?"
         rf"(?P<pres>{_PRES})\b"
     ),

@@ -102,7 +102,8 @@ _OTHER_COURTS = [
 
 # Every court form holds one of these: texts without any are skipped at once.
 _ANY_COURT = re.compile(
-    r"D\.|Cir|District|Supreme|SCOTUS|Court|CA\d|CADC|CIT|[NSEWMC]D[A-Z]|DDC|DNJ|DMass"
+    r"D\.|Cir|District|Supreme|SCOTUS|Court|UNITED STATES|CA\d|CADC|CIT|[NSEWMC]D[A-Z]|DDC|DNJ|"
+    r"DMass"
 )
 
 

@@ -1,7 +1,7 @@
 """Places reporters put a judge in ("in Boston", "a Texas judge", "MINNEAPOLIS —"), as courts.
 
     >>> [(p.name, p.court_ids) for p in find_places("A federal judge in Boston and one in Texas")]
-    [('Boston', ('mad',)), ('Texas', ('txnd', 'txsd', 'txed', 'txwd', 'tex'))]
+    [('Boston', ('mad', 'ca1')), ('Texas', ('txnd', 'txsd', 'txed', 'txwd', 'tex'))]
 
 A place is evidence about which court a judge sits on, not the name of a court: the judge
 annotator narrows its register candidates with it; the court annotator ignores it.

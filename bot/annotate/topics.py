@@ -1,7 +1,7 @@
 """What a text is about, from a fixed list of topics, by the words that name them.
 
     >>> [t.topic for t in find_topics("She granted habeas to a man held in ICE detention.")]
-    ['habeas', 'detention', 'immigration']
+    ['habeas', 'immigration', 'detention']
 
 One annotation per topic per text, on its first word. The list is the archive's facets:
 adding a topic is adding a line to `TOPICS`.
@@ -39,7 +39,7 @@ TOPICS: dict[str, str] = {
     r"viewpoint",
     "Second Amendment": r"Second\s+Amendment|(?-i:2A)|guns?|ghost-guns?|firearms?|"
     r"assault\s+weapons|high-capacity\s+magazines",
-    "process": r"due\s+process|Fifth\s+Amendments?|First\s+and\s+Fifth\s+Amendments",
+    "due process": r"due\s+process|Fifth\s+Amendments?|First\s+and\s+Fifth\s+Amendments",
     "voting": r"ballots?|elections?|redistricting|voters?|voting\s+rights|Section\s+2|polls?|"
     r"precincts?|recount|congressional\s+map|primary\s+results|runoff|turnout",
     "abortion": r"abortion|mifepristone|Roe\s+v\.\s+Wade|reproductive",
@@ -74,7 +74,7 @@ STEMS: dict[str, tuple[str, ...]] = {
                         "viewpoint"),
     "Second Amendment": ("second", "2a", "gun", "firearm", "assault",
                          "magazine"),
-    "process": ("process", "fifth"),
+    "due process": ("process", "fifth"),
     "voting": ("ballot", "election", "redistricting", "voter", "voting", "section", "poll",
                "precinct", "recount", "congressional", "primary", "runoff", "turnout"),
     "abortion": ("abortion", "mifepristone", "roe", "reproductive"),
