@@ -69,8 +69,8 @@ _CAPTION_DISTRICT = re.compile(
     r"WESTERN|MIDDLE|CENTRAL)\s+)?DISTRICT\s+OF\s+(?P<state>[A-Z]+(?:[ \t]+[A-Z]+)?)\b"
 )
 _CAPTION_CIRCUIT = re.compile(
-    r"\bUNITED\s+STATES\s+COURT\s+OF\s+APPEALS\s+FOR\s+THE\s+(?P<n>[A-Z.]+(?:[ \t]+OF[ \t]+COLUMBIA)?)"
-    r"\s+CIRCUIT\b"
+    r"\bUNITED\s+STATES\s+COURT\s+OF\s+APPEALS\s+FOR\s+THE\s+"
+    r"(?P<n>[A-Z.]+(?:[ \t]+OF[ \t]+COLUMBIA)?)\s+CIRCUIT\b"
 )
 _ORDINAL = (
     r"(?:1st|2n?d|3r?d|[4-9]th|1[01]th|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|"

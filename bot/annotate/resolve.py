@@ -66,9 +66,8 @@ class Evidence:
     linked: tuple[str, ...] = ()  # a linked document's or docket's court
     elsewhere: tuple[str, ...] = ()  # other courts in the text and its thread
     docket_assigned_to: str = ""
-    state_court: bool = (
-        False  # a state court is named by the name ("Wisconsin Supreme Court Justice")
-    )
+    # a state court is named by the name: "Wisconsin Supreme Court Justice Rebecca Bradley"
+    state_court: bool = False
 
 
 @dataclass(frozen=True)

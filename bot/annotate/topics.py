@@ -59,8 +59,9 @@ TOPICS: dict[str, str] = {
     "death penalty": r"death\s+penalty|death\s+sentence|executions?|death\s+row",
 }
 # Plain lower-case pieces of each topic's words, one word each (line breaks and double
-# spaces fall between words): a topic's pattern runs only on a text that holds one of them (a substring test costs next to nothing; a pattern of alternatives, tried
-# at every position of every post, is most of the time annotation takes).
+# spaces fall between words). A topic's pattern runs only on a text that holds one of them:
+# a substring test costs next to nothing, while a pattern of alternatives tried at every
+# position of every post was most of the time annotation took.
 STEMS: dict[str, tuple[str, ...]] = {
     "habeas": ("habeas",),
     "detention": ("detain", "detention", "jail", "bond", "custody", "held"),

@@ -66,7 +66,8 @@ def test_an_annotator_sees_what_those_before_it_found():
         return [SHOUT.annotation(subject, 0, 3, "NEW", 1.0)]
 
     SHOUT = Annotator(kind="shout", version="7", run=count_courts)
-    subject = Subject(text="NEW: in D. Minn.", context=AnnotationContext(), register=load_register())
+    context = AnnotationContext()
+    subject = Subject(text="NEW: in D. Minn.", context=context, register=load_register())
     for annotator in (*ANNOTATORS[:1], SHOUT):
         subject = Subject(subject.text, subject.context, subject.register,
                           subject.found + tuple(annotator.run(subject)))  # fmt: skip
@@ -106,7 +107,9 @@ MODULES = [
 ]
 
 
-@pytest.mark.parametrize("module", [bot.annotate, bot.court_filter, *MODULES], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [bot.annotate, bot.court_filter, *MODULES], ids=lambda m: m.__name__
+)
 def test_the_examples_in_the_docstrings_hold(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
 

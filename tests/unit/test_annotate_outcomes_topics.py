@@ -53,7 +53,7 @@ def test_outcomes_are_what_a_court_did(text, expected):
         "Justices Sotomayor, Kagan and Jackson would deny.",
         "No verdict today, the judge said.",
         "Judge Merchan set a schedule for the motion to vacate the hush money verdict.",
-        "The jury instructions were flawed, the judge's critics said, quoting her: \"denied\".",
+        'The jury instructions were flawed, the judge\'s critics said, quoting her: "denied".',
         "The seller granted a refund and the waiter denied it.",  # no court at all
         "Olympic skating: the judges' scores were appealed and the appeal was denied.",
     ],

@@ -82,9 +82,9 @@ def test_the_service_file_gives_every_appointment_and_names_judges_only_it_lists
 
 
 def test_a_file_that_is_not_the_export_is_one_clear_error():
-    with pytest.raises(ValueError, match="judges.csv lacks the columns"):
+    with pytest.raises(ValueError, match=r"judges\.csv lacks the columns"):
         parse_fjc_export("<html><body>Page moved</body></html>")
-    with pytest.raises(ValueError, match="needs judges.csv or federal-judicial-service.csv"):
+    with pytest.raises(ValueError, match=r"needs judges\.csv or federal-judicial-service\.csv"):
         parse_fjc_export()
 
 
