@@ -116,6 +116,16 @@ def score_thread(thread: Thread, *, max_posts: int = 25) -> CourtScore:
     "storage.courtlistener.com/recap/gov.usco…" leaves us before it is resolved).
     """
     posts = thread.present_posts[:max_posts]
+    annotations = annotate_thread(posts, AnnotationContext())
+    return score_annotated_thread(thread, annotations, max_posts=max_posts)
+
+
+def score_annotated_thread(
+    thread: Thread, annotations: list[list[Annotation]], *, max_posts: int = 25
+) -> CourtScore:
+    """`score_thread` for a thread already annotated (`bot.annotate.annotate_thread` over its
+    present posts, one list per post), so the archive need not annotate it twice."""
+    posts = thread.present_posts[:max_posts]
     urls = [
         candidate
         for post in posts
@@ -123,10 +133,7 @@ def score_thread(thread: Thread, *, max_posts: int = 25) -> CourtScore:
         for candidate in (link.url, link.display_text)
         if candidate
     ]
-    annotations = annotate_thread(posts, AnnotationContext())
-    # A blank line between posts: no pattern reaches across one, so two posts never
-    # combine into a signal that neither has.
-    return _score(posts, annotations, urls)
+    return _score(posts, annotations[: len(posts)], urls)
 
 
 def score_text(text: str, urls: Iterable[str] = ()) -> CourtScore:
@@ -136,6 +143,8 @@ def score_text(text: str, urls: Iterable[str] = ()) -> CourtScore:
 
 
 def _score(posts: list[Post], annotations: list[list[Annotation]], urls: list[str]) -> CourtScore:
+    # A blank line between posts: no pattern reaches across one, so two posts never
+    # combine into a signal that neither has.
     text = "\n\n".join(post.text for post in posts)
     found: dict[tuple[str, str], _Signal] = {}
     signals = [*_signals(text, urls)]

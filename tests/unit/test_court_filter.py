@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import pytest
 
+from bot.annotate import annotate_thread
 from bot.court_filter import (
     DEFAULT_THRESHOLD,
     MAX_SCORE,
     CourtScore,
     is_court_thread,
+    score_annotated_thread,
     score_text,
     score_thread,
 )
-from bot.models import Link, Post, PostStatus, Thread
+from bot.models import AnnotationContext, Link, Post, PostStatus, Thread
 
 AUTHOR = "did:plc:reporter000000000000000"
 RECAP_PDF = (
@@ -176,6 +178,12 @@ def test_a_case_caption_with_a_court_passes():
 
     assert score.reasons[0] == "case caption: Trump v. CASA"
     assert is_court_thread(score)
+
+
+def test_a_thread_annotated_once_scores_the_same():
+    annotations = annotate_thread(RULING.present_posts, AnnotationContext())
+
+    assert score_annotated_thread(RULING, annotations) == score_thread(RULING)
 
 
 def test_a_named_judge_ruling_passes_without_a_link():
