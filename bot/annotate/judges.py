@@ -255,7 +255,14 @@ def _repeated(
     "Boasberg wrote", "XINIS:", "Boasburg says", "Amy Berman Jackson". `known_before(p)`: the
     judges named before position p, latest first."""
     found: list[tuple[JudgeMention, ThreadJudge]] = []
+    everyone = known_before(len(text))
+    # a run's last word must be a known surname or start like one (a slip keeps the first
+    # letter): a cheap test before the real one
+    initials = {name_key(j.surname)[:1] for j in everyone} - {""}
     for run in _NAME_RUN.finditer(text):
+        last = run.group(0).rsplit(None, 1)[-1]
+        if name_key(last)[:1] not in initials:
+            continue
         words = [(run.start() + m.start(), m.group()) for m in _WORD.finditer(run.group(0))]
         while words and _LEADING_JUNK.sub("", words[0][1]) in NOT_NAMES:
             words.pop(0)
