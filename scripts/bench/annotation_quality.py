@@ -47,8 +47,8 @@ def main() -> None:
     holdout = load_threads(SET_DIR / "holdout")
     holdout_report = score(holdout, annotate)
     print(
-        f"\nheld-out set (written after the rules, never tuned on): {len(holdout)} threads, "
-        f"{holdout_report.posts} posts"
+        f"\nheld-out set (written after the rules; first-run figures in its header): "
+        f"{len(holdout)} threads, {holdout_report.posts} posts"
     )
     holdout_filter_misses = print_figures(holdout_report, holdout)
 
