@@ -262,3 +262,83 @@ class Annotation:
     subject_id: str
     annotator: str
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JudicialService:
+    """One appointment of a judge to one court, as the register knows it.
+
+    Dates are ISO (YYYY-MM-DD); `end` is empty while the judge still serves (senior status
+    is still service). `court_id` is CourtListener's (courts-db) id, empty for a court it
+    does not know (the circuit courts abolished in 1911, say).
+    """
+
+    court_id: str
+    court: str  # the register's name: "U.S. District Court for the District of Oregon"
+    title: str  # Judge, Chief Justice, Associate Justice
+    appointed_by: str  # "Jimmy Carter", "George H. W. Bush"; "" for a reassignment
+    start: str  # commission (or recess appointment)
+    senior: str = ""
+    end: str = ""
+    chief: tuple[tuple[str, str], ...] = ()  # (begin, end) spans as chief judge
+
+    def serves_on(self, day: str) -> bool:
+        """True when `day` (YYYY-MM-DD) falls within this appointment (senior status too)."""
+        return bool(self.start) and self.start <= day and (not self.end or day <= self.end)
+
+    def active_on(self, day: str) -> bool:
+        """Serving on `day` and not yet senior (for a justice: not yet retired)."""
+        return self.serves_on(day) and (not self.senior or day < self.senior)
+
+
+@dataclass(frozen=True)
+class RegisterJudge:
+    """One judge of the register: `id` is "fjc:<the FJC's nid>"."""
+
+    id: str
+    last: str
+    first: str
+    middle: str = ""
+    suffix: str = ""
+    service: tuple[JudicialService, ...] = ()
+
+    @property
+    def name(self) -> str:
+        parts = [self.first, self.middle, self.last]
+        name = " ".join(part for part in parts if part)
+        return f"{name}, {self.suffix}" if self.suffix else name
+
+
+@dataclass(frozen=True)
+class ThreadJudge:
+    """A judge named earlier in the same thread, so later posts can refer back to them."""
+
+    normalized: str  # the earlier annotation's normalized value (a register id or a name)
+    surname: str  # as first written ("Boasberg")
+    name: str = ""  # the fullest form seen ("James E. Boasberg")
+    register_id: str = ""
+    court_id: str = ""
+    appointed_by: str = ""  # the register's, for the seat held then
+    appointments: tuple[str, ...] = ()  # the register's presidents for every seat
+
+
+@dataclass(frozen=True)
+class AnnotationContext:
+    """What the annotators may know beyond the text itself.
+
+    `posted_at`: the post's (or document's) time, ISO 8601; it picks judges who served then.
+    `court_ids`: courts the subject is tied to outside its text: a linked CourtListener
+    document's or docket's court. `docket_assigned_to` / `docket_court_id`: the linked
+    docket's judge as CourtListener spells it ("James E. Boasberg") and its court.
+    `thread_judges`: judges named earlier in the thread, latest first, and `thread_courts`:
+    courts named earlier in it (`annotate_thread` fills both).
+    """
+
+    subject_type: SubjectType = "post"
+    subject_id: str = ""
+    posted_at: str | None = None
+    court_ids: tuple[str, ...] = ()
+    docket_assigned_to: str = ""
+    docket_court_id: str = ""
+    thread_judges: tuple[ThreadJudge, ...] = ()
+    thread_courts: tuple[str, ...] = ()

@@ -1,15 +1,17 @@
 """Is a thread about a court ruling? A rule-based score, so the daemon archives only those.
 
     >>> score = score_text("Judge Ortega granted the injunction in 1:26-cv-00412.")
-    >>> score.score, score.reasons[:2]
-    (4.75, ('docket number 1:26-cv-00412', 'judge named: Judge Ortega'))
+    >>> score.score, score.reasons[1:3]
+    (7.75, ('judge named: Judge Ortega', 'ruling: Judge Ortega granted'))
     >>> is_court_thread(score)
     True
     >>> is_court_thread(score_text("We ordered pizza and watched the game on the court."))
     False
 
 Pure: no network, no database. Every signal found is one short phrase in `reasons`, so
-whoever reads the archive's log can see why a thread was kept or skipped.
+whoever reads the archive's log can see why a thread was kept or skipped. Judges, courts and
+rulings come from the annotators (`bot.annotate`), run on each post alone, so TV judges,
+Aaron Judge and a senator's "JORDAN:" are not judges here either.
 
 Signals and weights. Each distinct signal counts once (the same docket number or the word
 "court" said forty times counts as once), and each group's total is capped, so no single
@@ -22,20 +24,31 @@ kind of evidence runs away with the score:
 |             | document whose name reads like a filing                       |        |      |
 | link        | any other DocumentCloud document                              | 1.5    |      |
 | docket      | 1:26-cv-00412, 26-cv-412, 2:24-cr-00123-ABC, No. 24-1234      | 2.0    | 3.0  |
+| docket      | a reporter or statute citation: 533 U.S. 678, 8 U.S.C. § 1226 | 1.5    |      |
 | caption     | "Trump v. CASA" (courts write "v.", games write "vs"/"v")     | 1.5    | 2.0  |
-| judge       | "Judge Ortega", "Chief Justice Roberts"                       | 1.5    | 2.0  |
+| judge       | a judge annotation: "Judge Ortega", "Chief Justice Roberts"   | 1.5    | 2.0  |
 | court name  | D.D.C., N.D. Cal., 9th Circuit, Supreme Court, district court | 1.0    | 2.0  |
+| ruling      | a court at work in one sentence: a named judge or court and a | 1.5    | 3.0  |
+|             | ruling verb or a proceeding ("Judge Alvarez ruled", "8th Cir. |        |      |
+|             | stays", "hearing before Judge Xinis"), an outcome annotation  |        |      |
+|             | in a post that names a judge or court                         |        |      |
+| ruling      | an unnamed court's ruling: "a federal judge blocked", "jury   | 3.0    |      |
+|             | convicts", "an appeals court upheld"                          |        |      |
 | word        | legal terms: injunction, TRO, habeas, certiorari, SCOTUS,     | 0.75   | 2.5  |
-|             | indictment, sentenced, vacated, remanded, plaintiffs, ...     |        |      |
+|             | indictment, sentenced, vacated, remanded, plaintiffs, jury,   |        |      |
+|             | verdict, mistrial, ...                                        |        |      |
 | word        | docket                                                        | 0.5    |      |
 | word        | everyday terms: judge, court, ruled, order, motion, appeal,   | 0.25   |      |
-|             | denied, granted, opinion, circuit, filing, ...                |        |      |
+|             | denied, granted, opinion, circuit, filing, hearing, trial ... |        |      |
 
 The score is the sum of the capped groups (at most `MAX_SCORE`); a thread is about a court
-ruling at `DEFAULT_THRESHOLD` (3.0). So one court link is enough on its own, and words alone
-never are (their cap is below the threshold): a basketball court, figure-skating judges or
-a food order need a concrete anchor (a link, a docket number, a caption, a named judge or
-court) before they could pass. More input never lowers the score: signals only accumulate.
+ruling at `DEFAULT_THRESHOLD` (3.0). So one court link is enough on its own, as is a named
+judge at work ("Judge Alvarez ruled this afternoon that the county's jail policy is
+unconstitutional") or a court's ruling reported without names ("A federal judge just blocked
+…"), and words alone never are (their cap is below the threshold): a basketball court,
+figure-skating judges or a food order need a concrete anchor (a link, a docket number, a
+caption, a named judge or court) before they could pass. More input never lowers the score:
+signals only accumulate.
 
 Reasons are listed by group in the table's order (links first, words last) and, within a
 group, in a fixed order (URLs before text, then as found; words as `_WORDS` lists them), so
@@ -49,7 +62,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.models import Thread
+from bot.annotate import annotate_thread
+from bot.annotate.text import sentences
+from bot.links.courtlistener_urls import DOMAIN as COURTLISTENER
+from bot.links.hosts import under as _under
+from bot.models import Annotation, AnnotationContext, Post, Thread
 
 DEFAULT_THRESHOLD = 3.0
 
@@ -60,6 +77,7 @@ GROUP_CAPS = {
     "caption": 2.0,
     "judge": 2.0,
     "court": 2.0,
+    "ruling": 3.0,
     "word": 2.5,
 }
 MAX_SCORE = sum(GROUP_CAPS.values())
@@ -70,6 +88,9 @@ DOCKET = 2.0
 CAPTION = 1.5
 JUDGE = 1.5
 COURT_NAME = 1.0
+RULING = 1.5
+CITATION = 1.5
+UNNAMED_RULING = 3.0
 
 
 @dataclass(frozen=True)
@@ -97,6 +118,16 @@ def score_thread(thread: Thread, *, max_posts: int = 25) -> CourtScore:
     "storage.courtlistener.com/recap/gov.usco…" leaves us before it is resolved).
     """
     posts = thread.present_posts[:max_posts]
+    annotations = annotate_thread(posts, AnnotationContext())
+    return score_annotated_thread(thread, annotations, max_posts=max_posts)
+
+
+def score_annotated_thread(
+    thread: Thread, annotations: list[list[Annotation]], *, max_posts: int = 25
+) -> CourtScore:
+    """`score_thread` for a thread already annotated (`bot.annotate.annotate_thread` over its
+    present posts, one list per post), so the archive need not annotate it twice."""
+    posts = thread.present_posts[:max_posts]
     urls = [
         candidate
         for post in posts
@@ -104,15 +135,24 @@ def score_thread(thread: Thread, *, max_posts: int = 25) -> CourtScore:
         for candidate in (link.url, link.display_text)
         if candidate
     ]
-    # A blank line between posts: no pattern reaches across one, so two posts never
-    # combine into a signal that neither has.
-    return score_text("\n\n".join(post.text for post in posts), urls)
+    return _score(posts, annotations[: len(posts)], urls)
 
 
 def score_text(text: str, urls: Iterable[str] = ()) -> CourtScore:
     """Score one text and the URLs that go with it; the text's own bare links count too."""
+    post = Post(id="text", platform="bluesky", author_id="", text=text)
+    return _score([post], annotate_thread([post], AnnotationContext()), list(urls))
+
+
+def _score(posts: list[Post], annotations: list[list[Annotation]], urls: list[str]) -> CourtScore:
+    # A blank line between posts: no pattern reaches across one, so two posts never
+    # combine into a signal that neither has.
+    text = "\n\n".join(post.text for post in posts)
     found: dict[tuple[str, str], _Signal] = {}
-    for signal in _signals(text, urls):
+    signals = [*_signals(text, urls)]
+    for post, post_annotations in zip(posts, annotations, strict=True):
+        signals += _annotation_signals(post.text, post_annotations)
+    for signal in signals:
         # Same signal twice: the stronger reading wins (a DocumentCloud link seen in full
         # after its truncated display text).
         known = found.get((signal.group, signal.key))
@@ -133,8 +173,8 @@ def _signals(text: str, urls: Iterable[str]) -> Iterable[_Signal]:
             yield signal
     yield from _docket_signals(text)
     yield from _caption_signals(text)
-    yield from _judge_signals(text)
     yield from _court_name_signals(text)
+    yield from _unnamed_ruling_signals(text)
     yield from _word_signals(text)
 
 
@@ -169,7 +209,7 @@ def _link_signal(candidate: str) -> _Signal | None:
     def strong(label: str) -> _Signal:
         return _Signal("link", host, f"{label}: {host}", STRONG_LINK)
 
-    if _under(host, "courtlistener.com"):
+    if _under(host, COURTLISTENER):
         return strong("CourtListener link")
     if host == "pacer.uscourts.gov" or host.endswith(".pacer.uscourts.gov"):
         return strong("PACER link")
@@ -188,10 +228,6 @@ def _link_signal(candidate: str) -> _Signal | None:
             return strong("DocumentCloud court filing")
         return _Signal("link", host, f"DocumentCloud document: {host}", WEAK_LINK)
     return None
-
-
-def _under(host: str, domain: str) -> bool:
-    return host == domain or host.endswith("." + domain)
 
 
 # --- docket numbers --------------------------------------------------------------------
@@ -242,47 +278,113 @@ def _caption_signals(text: str) -> Iterable[_Signal]:
         yield _Signal("caption", caption.lower(), f"case caption: {caption}", CAPTION)
 
 
-# --- judges ----------------------------------------------------------------------------
+# --- judges and rulings, from the annotations ----------------------------------------------
 
-_NAME_WORD = r"(?:[A-Z][A-Za-z'’-]+|[A-Z]\.)"
-_JUDGE = re.compile(
-    rf"(?<![\w])((?:Chief[ \t]+)?(?:Judge|Justice))"
-    rf"[ \t]+({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
+# Verbs of a court at work, and proceedings a judge presides over.
+_RULING_VERB = re.compile(
+    r"\b(?:ruled|rules|ruling|held|holds|found|finds|ordered|orders|granted|grants|granting|"
+    r"denied|denies|denying|blocked|blocks|barred|bars|enjoined|enjoins|struck\s+down|"
+    r"strikes\s+down|dismissed|dismisses|tossed|tosses|threw\s+out|thrown\s+out|sentenced|"
+    r"sentences|vacated|vacates|reversed|reverses|affirmed|affirms|upheld|upholds|stayed|stays|"
+    r"issued|issues|certified|refused|declined|rejected|rejects|halted|halts|paused|pauses|"
+    r"extended|unsealed|convicted|convicts|acquitted|acquits|agreed\s+to\s+hear|imposes|"
+    r"imposed|gave\s+\w+\s+\d+|signed|set\s+a\s+hearing|heard|hearing|trial|arraignment|"
+    r"concurrence|concurring|dissent|dissents|dissented|dissenting|hold|"
+    r"sentencing|status\s+conference|arguments?|presiding|courtroom|in\s+front\s+of|before\s+"
+    r"(?:U\.S\.\s+|Chief\s+|Magistrate\s+|District\s+)*(?:Judge|Justice))\b",
+    re.IGNORECASE,
 )
-# Capitalised words that may stand right before "Judge"/"Justice" when it is a title. Any
-# other capitalised word makes it part of a name or a phrase: Aaron Judge, Social Justice.
-_TITLE_BEFORE = {"Chief", "Associate", "Senior", "District", "Circuit", "Magistrate",
-                 "Bankruptcy", "Federal", "Appellate", "Appeals", "Trial", "Presiding",
-                 "Administrative", "Immigration", "Court", "County", "Superior", "State",
-                 "Supreme", "Retired", "Former", "Acting", "U.S.", "US", "Then", "Now",
-                 "Today", "Yesterday", "And", "But", "When", "After", "Also", "So",
-                 "Meanwhile", "Tonight", "Earlier", "Later", "Here"}  # fmt: skip
-# Capitalised words after "Judge"/"Justice" that are not a name: headlines, institutions.
-_NOT_A_NAME = {"Department", "Dept", "Dept.", "League", "Ministry", "Democrats", "Center",
-               "Rules", "Ruled", "Blocks", "Blocked", "Orders", "Ordered", "Says", "Said",
-               "Denies", "Denied", "Grants", "Granted", "Halts", "Tosses", "Strikes",
-               "Hits", "Panel", "Scores", "For", "Is", "Was", "Will", "Has", "Had", "And",
-               "Of", "The", "In", "On", "At", "To", "A", "Who"}  # fmt: skip
+# A court no one named, at work: "a federal judge blocked", "jury convicts".
+_UNNAMED_COURT = re.compile(
+    r"\b(?:(?:a|the)\s+)?(?:(?:federal|U\.S\.|magistrate|immigration|bankruptcy)\s+"
+    r"(?:district\s+|appeals\s+|appellate\s+)?(?:judge|court)|(?:federal\s+)?appeals\s+court|"
+    r"(?:grand\s+)?jury|jurors|the\s+justices)\b",
+    re.IGNORECASE,
+)
+# Said by a named judge: "Judge Immergut, an Obama appointee, said the troops must stay out".
+_SPOKE = re.compile(
+    r"\A(?:,[^,;:]{1,80},)?\s+(?:said|says|told|tells|asked|asks|wrote|writes|noted|notes|"
+    r"warned|questioned|pressed)\b"
+)
+# Things said and done only in a courtroom.
+_PROCEEDING = re.compile(
+    r"\b(?:(?:told|instructed|thanked|excused|dismissed|sent)\s+the\s+jury|jury\s+(?:is\s+)?"
+    r"deliberat\w*|declared\s+a\s+mistrial|under\s+advisement|the\s+judge\b[^.;]{0,60}\b"
+    r"(?:hearing|trial|sentencing|arraignment|bench))\b",
+    re.IGNORECASE,
+)
+# A headline's "Judge tosses …": the title, then a ruling verb ("Judge rules" is left out: it is
+# also a sports headline's "Judge rules the night").
+_HEADLINE_JUDGE = re.compile(
+    r"(?:^|(?<=[.!?:]\s))(?:Federal\s+)?Judge\s+(?:tosses|blocks|halts|orders|dismisses|denies|"
+    r"grants|strikes\s+down|sentences|upholds|rejects|throws\s+out|pauses|allows|bars)\b"
+)
+_UNNAMED_VERB = re.compile(
+    r"\b(?:ruled|rules|ordered|orders|blocked|blocks|barred|bars|enjoined|struck\s+down|"
+    r"dismissed|tossed|tosses|threw\s+out|sentenced|vacated|reversed|affirmed|upheld|upholds|"
+    r"stayed|convicted|convicts|acquitted|acquits|finds|found|recommended|signed|indicted|"
+    r"granted|denied|halted|refused)\b",
+    re.IGNORECASE,
+)
 
 
-def _judge_signals(text: str) -> Iterable[_Signal]:
-    for match in _JUDGE.finditer(text):
-        prefix = text[: match.start()]
-        words_before = prefix.split()
-        previous = words_before[-1] if words_before and prefix.endswith((" ", "\t")) else ""
-        # A capitalised word right before it, not ending a sentence ("Texas. Judge Ortega"),
-        # makes it part of a longer name.
-        if previous[:1].isupper() and previous[-1].isalnum() and previous not in _TITLE_BEFORE:
+def _annotation_signals(text: str, annotations: list[Annotation]) -> Iterable[_Signal]:
+    judges = [a for a in annotations if a.kind == "judge"]
+    # "SCOTUS" is how people talk about the Court, in commentary as much as in news: it
+    # counts as a word (below), not as a court named.
+    courts = [a for a in annotations if a.kind == "court" and a.value != "SCOTUS"]
+    for judge in judges:
+        yield _Signal("judge", judge.normalized.lower(), f"judge named: {judge.value}", JUDGE)
+    for citation in (a for a in annotations if a.kind == "citation"):
+        # a reporter citation names a case as surely as its docket number does
+        yield _Signal("docket", citation.normalized, f"citation {citation.normalized}", CITATION)
+    for case in annotations:
+        # "In re …" and "Ex parte …" (the "v." captions are read from the text below)
+        if case.kind == "case_name" and not case.details.get("first_party"):
+            yield _Signal("caption", case.normalized.lower(), f"case caption: {case.normalized}",
+                          CAPTION)  # fmt: skip
+    named = sorted([*judges, *courts], key=lambda a: a.start)
+    for judge in judges:
+        spoke = _SPOKE.match(text[judge.end : judge.end + 100])
+        if spoke:
+            phrase = f"{judge.value} {spoke.group(0).split()[-1]}"
+            yield _Signal(
+                "ruling", f"judge:{judge.normalized}".lower(), f"ruling: {phrase}", RULING
+            )
+    for start, end in sentences(text):
+        in_sentence = [a for a in named if start <= a.start < end]
+        if not in_sentence:
             continue
-        name: list[str] = []
-        for word in match.group(2).split():
-            if word in _NOT_A_NAME:
+        verb = _RULING_VERB.search(text, start, end)
+        if verb:
+            who = in_sentence[0]
+            phrase = (
+                f"{who.value} {verb.group(0)}"
+                if who.end <= verb.start()
+                else (f"{verb.group(0)} {who.value}")
+            )
+            key = f"{who.kind}:{who.normalized}".lower()
+            yield _Signal("ruling", key, f"ruling: {' '.join(phrase.split())}", RULING)
+    if named:
+        for outcome in (a for a in annotations if a.kind == "outcome"):
+            reason = f"ruling: {outcome.normalized}"
+            yield _Signal("ruling", f"outcome:{outcome.normalized}", reason, RULING)
+
+
+def _unnamed_ruling_signals(text: str) -> Iterable[_Signal]:
+    for pattern in (_PROCEEDING, _HEADLINE_JUDGE):
+        match = pattern.search(text)
+        if match:
+            phrase = " ".join(match.group(0).split())
+            yield _Signal("ruling", phrase.lower(), f"ruling: {phrase}", UNNAMED_RULING)
+    for start, end in sentences(text):
+        for subject in _UNNAMED_COURT.finditer(text, start, end):
+            verb = _UNNAMED_VERB.search(text, subject.end(), min(end, subject.end() + 60))
+            if verb:
+                phrase = " ".join(text[subject.start() : verb.end()].split())
+                key = f"{subject.group(0)} {verb.group(0)}".lower()
+                yield _Signal("ruling", key, f"ruling: {phrase}", UNNAMED_RULING)
                 break
-            name.append(word)
-        if not name:
-            continue
-        judge = f"{match.group(1)} {' '.join(name)}"
-        yield _Signal("judge", judge.lower(), f"judge named: {judge}", JUDGE)
 
 
 # --- court names -----------------------------------------------------------------------
@@ -347,6 +449,15 @@ _WORDS: list[tuple[str, str, float]] = [
     ("remanded", r"remand(?:s|ed|ing)?", 0.75),
     ("plaintiffs", r"plaintiffs?", 0.75),
     ("defendants", r"defendants?", 0.75),
+    ("jury", r"jury|juries|jurors?", 0.75),
+    ("verdict", r"verdicts?", 0.75),
+    ("mistrial", r"mistrials?", 0.75),
+    ("arraignment", r"arraignments?|arraigned", 0.75),
+    (
+        "stay pending appeal",
+        r"stay[ \t]+pending[ \t]+appeal|(?:administrative|emergency)[ \t]+stay",
+        0.75,
+    ),
     ("docket", r"dockets?|docketed", 0.5),
     ("judge", r"judges?", 0.25),
     ("justice", r"justices?", 0.25),
@@ -363,6 +474,8 @@ _WORDS: list[tuple[str, str, float]] = [
     ("appeal", r"appeal(?:s|ed|ing)?|appellate", 0.25),
     ("circuit", r"circuits?", 0.25),
     ("filing", r"filings?|filed", 0.25),
+    ("hearing", r"hearings?", 0.25),
+    ("trial", r"trials?", 0.25),
 ]
 _WORD_PATTERNS = [
     (word, re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])", re.IGNORECASE), weight)

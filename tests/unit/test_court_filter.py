@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import pytest
 
+from bot.annotate import annotate_thread
 from bot.daemon.court_filter import (
     DEFAULT_THRESHOLD,
     MAX_SCORE,
     CourtScore,
     is_court_thread,
+    score_annotated_thread,
     score_text,
     score_thread,
 )
-from bot.models import Link, Post, PostStatus, Thread
+from bot.models import AnnotationContext, Link, Post, PostStatus, Thread
 
 AUTHOR = "did:plc:reporter000000000000000"
 RECAP_PDF = (
@@ -176,6 +178,88 @@ def test_a_case_caption_with_a_court_passes():
 
     assert score.reasons[0] == "case caption: Trump v. CASA"
     assert is_court_thread(score)
+
+
+def test_a_thread_annotated_once_scores_the_same():
+    annotations = annotate_thread(RULING.present_posts, AnnotationContext())
+
+    assert score_annotated_thread(RULING, annotations) == score_thread(RULING)
+
+
+def test_a_named_judge_ruling_passes_without_a_link():
+    score = score_thread(
+        thread_of(
+            "Judge Alvarez ruled this afternoon that the county's jail policy is unconstitutional."
+        )
+    )
+
+    assert score.reasons[:2] == ("judge named: Judge Alvarez", "ruling: Judge Alvarez ruled")
+    assert is_court_thread(score)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A federal judge just blocked the administration from cutting off SNAP benefits.",
+        "Jury convicts the man who tried to assassinate the president, on all counts.",
+        "An appeals court on Friday upheld the conviction of the former senator.",
+        "NOT GUILTY. A D.C. jury acquits the man who threw a sandwich at a federal agent.",
+    ],
+)
+def test_a_ruling_by_an_unnamed_court_passes(text):
+    score = score_thread(thread_of(text))
+
+    assert [r for r in score.reasons if r.startswith("ruling:")]
+    assert is_court_thread(score)
+
+
+def test_a_hearing_before_a_named_judge_passes():
+    score = score_thread(
+        thread_of(
+            "Hearing underway in Greenbelt before Judge Paula Xinis.",
+            'XINIS: "Has anyone from the Department of Homeland Security read my order?"',
+        )
+    )
+
+    assert "ruling: Hearing Judge Paula Xinis" in score.reasons
+    assert is_court_thread(score)
+
+
+def test_a_court_named_at_work_passes():
+    score = score_thread(thread_of("The 8th Cir. stays Judge Menendez's order, 2-1."))
+
+    assert score.reasons[:3] == (
+        "judge named: Judge Menendez",
+        "court named: 8th Cir.",
+        "ruling: 8th Cir. stays",
+    )
+    assert is_court_thread(score)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        pytest.param(("Judge Judy is back and her ruling on the lawnmower case was great TV.",),
+                     id="television judge"),
+        pytest.param(("Judge Mathis had the funniest episode: Mathis ruled against both.",),
+                     id="television judge with a real judge's surname"),
+        pytest.param(("House Judiciary hearing with the FBI director is underway.",
+                      'JORDAN: "The American people deserve answers."'), id="congress"),
+        pytest.param(("Sen. John Kennedy asks the nominee to name the five freedoms.",),
+                      id="senator named like a judge"),
+        pytest.param(("MasterChef finale! The judges ordered her to start again.",),
+                     id="cooking judges"),
+        pytest.param(("Judge for yourself whether he answered. I ordered pizza.",),
+                     id="judge as a verb"),
+        pytest.param(("The president signed an executive order directing agencies to review "
+                      "grants.",), id="executive order"),
+    ],
+)  # fmt: skip
+def test_judges_in_name_only_and_orders_of_other_kinds_stay_out(texts):
+    score = score_thread(thread_of(*texts))
+
+    assert not [r for r in score.reasons if r.startswith(("judge named", "ruling"))]
+    assert not is_court_thread(score)
 
 
 # --- everything else stays out --------------------------------------------------------------
@@ -360,7 +444,8 @@ def test_the_same_case_written_two_ways_counts_once():
 @pytest.mark.parametrize(
     ("text", "reasons"),
     [
-        ("U.S. District Judge Amit P. Mehta said", ("judge named: Judge Amit P. Mehta",)),
+        ("U.S. District Judge Amit P. Mehta said",
+         ("judge named: U.S. District Judge Amit P. Mehta",)),
         ("Judge Ortega Blocks Funding Freeze", ("judge named: Judge Ortega",)),
         ("Justice Sotomayor dissented", ("judge named: Justice Sotomayor",)),
         ("Aaron Judge homered", ()),
@@ -389,7 +474,8 @@ def test_reasons_are_the_same_every_time_strongest_kind_first():
     for _ in range(5):
         assert score_thread(RULING) == first
     kinds = [reason.split(":")[0].split(" number")[0] for reason in first.reasons]
-    order = ["CourtListener link", "docket", "case caption", "judge named", "court named", "word"]
+    order = ["CourtListener link", "docket", "case caption", "judge named", "court named",
+             "ruling", "word"]  # fmt: skip
     assert [order.index(kind) for kind in kinds] == sorted(order.index(kind) for kind in kinds)
 
 
