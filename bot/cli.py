@@ -115,6 +115,10 @@ def archive(ctx: click.Context, urls: tuple[str, ...], no_links: bool) -> None:
         if archived and not no_links:
             budget = settings.fetch.budget * len(archived)
             _resolve(settings, store, thread_ids=archived, budget=budget)
+        if archived:
+            from bot.pipeline import annotate_due
+
+            annotate_due(store)
     finally:
         for source in sources.values():
             source.close()
@@ -192,6 +196,58 @@ def _resolve(settings: Settings, store: Any, **which: Any) -> None:
             f"links: {summary.left} not reached within the time budget (fetch.budget, "
             f"{settings.fetch.budget:g} s a thread); `threadbot resolve` finishes them"
         )
+
+
+@cli.command()
+@click.option("--all", "everything", is_flag=True, help="Annotate everything again.")
+@click.pass_context
+@reports_errors
+def annotate(ctx: click.Context, everything: bool) -> None:
+    """Annotate archived threads and documents: judges, courts, cases, dockets, citations,
+    outcomes. Only those not annotated yet by these rules and this register, unless --all."""
+    from bot.pipeline import annotate_due
+    from bot.store import Store
+
+    store = Store(settings_from(ctx).db)
+    try:
+        store.check()
+        click.echo(str(annotate_due(store, everything=everything)))
+    finally:
+        store.close()
+
+
+@cli.group()
+def judges() -> None:
+    """The federal judges register judges are checked against."""
+
+
+@judges.command("update")
+@click.option(
+    "--from",
+    "source",
+    metavar="URL|PATH",
+    help="The FJC export: a URL, a folder with judges.csv and federal-judicial-service.csv, "
+    "or one of the files (default: the FJC's site).",
+)
+@click.pass_context
+@reports_errors
+def judges_update(ctx: click.Context, source: str | None) -> None:
+    """Load the current judges register into the archive; annotations follow it."""
+    from bot.register_update import update_register
+    from bot.store import Store
+
+    settings = settings_from(ctx)
+    store = Store(settings.db)
+    try:
+        store.check()
+        loaded = update_register(store, settings, source)
+    finally:
+        store.close()
+    register = loaded.register
+    click.echo(
+        f"judges register {register.version}: {len(register.judges):,} judges, newest "
+        f"commission {register.as_of}, from {loaded.source}; `threadbot annotate` follows it"
+    )
 
 
 @cli.command()

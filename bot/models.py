@@ -342,3 +342,17 @@ class AnnotationContext:
     docket_court_id: str = ""
     thread_judges: tuple[ThreadJudge, ...] = ()
     thread_courts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RegisterRows:
+    """A register as rows: its provenance, its judges and their appointments."""
+
+    version: str
+    as_of: str
+    source: str
+    source_url: str
+    inputs: str  # JSON
+    data: bytes  # the register itself, to load it again
+    judges: list[tuple[str, str, str, str, str, str]]  # id, name, last, first, middle, suffix
+    services: list[tuple[str, str, str, str, str, str, str, str]]

@@ -24,6 +24,7 @@ thread's posts in order, where later posts refer back to the judges earlier ones
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -41,7 +42,7 @@ from bot.annotate.base import Annotator, Subject
 from bot.annotate.judges import thread_judges_of
 from bot.annotate.register import JudgeRegister, load_register
 from bot.links.courtlistener_urls import courtlistener_court_id, parse_courtlistener_url
-from bot.models import Annotation, AnnotationContext, Post
+from bot.models import Annotation, AnnotationContext, Post, RegisterRows
 
 # In the order they run: later annotators read what earlier ones found.
 ANNOTATORS: tuple[Annotator, ...] = (
@@ -136,4 +137,31 @@ __all__ = [
     "annotate_thread",
     "link_court_ids",
     "load_register",
+    "register_rows",
+    "rules_version",
 ]
+
+
+def rules_version(register: JudgeRegister) -> str:
+    """What an annotated thread or document records: every annotator's name and the
+    register's version ("court/1 docket_number/1 … fjc-2023-06-06"). Rules or a register
+    that change give another version, and what was annotated before is due again."""
+    return " ".join([*(a.name for a in ANNOTATORS), register.version])
+
+
+def register_rows(register: JudgeRegister, data: bytes) -> RegisterRows:
+    """The register as the store keeps it: rows for SQL beside the bytes to load it again."""
+    return RegisterRows(
+        version=register.version,
+        as_of=register.as_of,
+        source=register.source,
+        source_url=register.source_url,
+        inputs=json.dumps([{"file": f, "sha256": h} for f, h in register.inputs]),
+        data=data,
+        judges=[(j.id, j.name, j.last, j.first, j.middle, j.suffix) for j in register.judges],
+        services=[
+            (j.id, s.court_id, s.court, s.title, s.appointed_by, s.start, s.senior, s.end)
+            for j in register.judges
+            for s in j.service
+        ],
+    )

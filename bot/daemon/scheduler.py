@@ -27,6 +27,7 @@ from bot.daemon.watch import poll_watched
 from bot.documents.read import configure_readers, stop_readers
 from bot.errors import RateLimited, ThreadbotError, describe
 from bot.links.stage import resolve_due_links
+from bot.pipeline import annotate_due
 from bot.sources.base import BotAccount, Connector, ThreadSource
 from bot.sources.registry import connectors
 from bot.store import Store
@@ -59,6 +60,7 @@ class Daemon:
             "mentions": (self.mentions, settings.daemon.mention_interval),
             "resolve": (self.resolve, settings.daemon.resolve_interval),
             "refresh": (self.refresh, settings.daemon.refresh_interval),
+            "annotate": (self.annotate, settings.daemon.resolve_interval),
         }
 
     def source(self, platform: str) -> ThreadSource:
@@ -104,6 +106,9 @@ class Daemon:
             f"{summary.ok} resolved, {summary.failed} failed, {summary.blocked} blocked, "
             f"{summary.documents} documents"
         )
+
+    def annotate(self) -> str:
+        return str(annotate_due(self.store))
 
     def refresh(self) -> str:
         return str(refresh_threads(self.source, self.store, self.settings))

@@ -260,12 +260,101 @@ def _documents_with_text_numbers(conn: sqlite3.Connection) -> None:
     _fts_triggers(conn, "documents", ["title", "text"])
 
 
+def _v6_annotations(conn: sqlite3.Connection) -> None:
+    """Annotations with what they stand for and who made them; the judges register the
+    annotator checked judges against; views that gather judges and cases."""
+    _add_columns(
+        conn,
+        "annotations",
+        "normalized TEXT, confidence FLOAT, annotator TEXT, register_version TEXT, "
+        "details TEXT, thread_id INTEGER",
+    )
+    _add_columns(conn, "threads", "annotated_with TEXT")
+    _add_columns(conn, "documents", "annotated_with TEXT")
+    _script(
+        conn,
+        """
+        CREATE INDEX IF NOT EXISTS [idx_annotations_kind_normalized]
+            ON [annotations] ([kind], [normalized]);
+        CREATE INDEX IF NOT EXISTS [idx_annotations_thread_id] ON [annotations] ([thread_id]);
+        CREATE TABLE IF NOT EXISTS [judge_register] (
+           [version] TEXT PRIMARY KEY, [as_of] TEXT, [source] TEXT, [source_url] TEXT,
+           [inputs] TEXT, [loaded_at] TEXT, [data] BLOB
+        );
+        CREATE TABLE IF NOT EXISTS [register_judges] (
+           [id] TEXT PRIMARY KEY, [name] TEXT, [last] TEXT, [first] TEXT, [middle] TEXT,
+           [suffix] TEXT
+        );
+        CREATE TABLE IF NOT EXISTS [register_services] (
+           [judge_id] TEXT REFERENCES [register_judges]([id]), [court_id] TEXT, [court] TEXT,
+           [title] TEXT, [appointed_by] TEXT, [start] TEXT, [senior] TEXT, [end] TEXT
+        );
+        CREATE INDEX IF NOT EXISTS [idx_register_services_judge_id]
+            ON [register_services] ([judge_id]);
+        """,
+    )
+    _script(conn, JUDGES_VIEW)
+    _script(conn, CASES_VIEW)
+
+
+# Every judge the archive's posts and documents name: resolved ones by their register id
+# (with the register's name, courts and appointing presidents), the others by the name as
+# written. `claimed_by` lists what posts said appointed them; `conflict` is 1 when a claim
+# contradicts the register.
+JUDGES_VIEW = """
+CREATE VIEW IF NOT EXISTS [judges] AS
+SELECT
+  j.normalized AS id,
+  coalesce(r.name, j.normalized) AS name,
+  r.id IS NOT NULL AS in_register,
+  (SELECT group_concat(DISTINCT s.court) FROM register_services s WHERE s.judge_id = r.id)
+    AS courts,
+  (SELECT group_concat(DISTINCT s.appointed_by) FROM register_services s
+   WHERE s.judge_id = r.id AND s.appointed_by != '') AS appointed_by,
+  (SELECT group_concat(DISTINCT a.normalized) FROM annotations a
+   WHERE a.kind = 'appointed_by' AND json_extract(a.details, '$.judge') = j.normalized)
+    AS claimed_by,
+  coalesce((SELECT max(json_extract(a.details, '$.conflict')) FROM annotations a
+   WHERE a.kind = 'appointed_by' AND json_extract(a.details, '$.judge') = j.normalized), 0)
+    AS conflict,
+  count(*) AS mentions,
+  count(DISTINCT j.thread_id) AS threads,
+  min((SELECT p.created_at FROM posts p WHERE p.id = j.subject_id)) AS first_named_at
+FROM annotations j
+LEFT JOIN register_judges r ON r.id = j.normalized
+WHERE j.kind = 'judge'
+GROUP BY j.normalized;
+"""
+
+# Every case the archive names, by its docket number in one spelling: case names, courts,
+# how many threads and documents, from posts' and documents' annotations and the dockets
+# CourtListener links gave.
+CASES_VIEW = """
+CREATE VIEW IF NOT EXISTS [cases] AS
+SELECT
+  a.normalized AS docket_number,
+  (SELECT group_concat(DISTINCT c.normalized) FROM annotations c
+   JOIN annotations d ON d.subject_type = c.subject_type AND d.subject_id = c.subject_id
+   WHERE c.kind = 'case_name' AND d.kind = 'docket_number' AND d.normalized = a.normalized)
+    AS case_names,
+  (SELECT group_concat(DISTINCT k.case_name) FROM dockets k
+   WHERE k.docket_number LIKE '%' || a.normalized || '%') AS docket_case_names,
+  count(DISTINCT a.thread_id) AS threads,
+  count(DISTINCT CASE WHEN a.subject_type = 'document' THEN a.subject_id END) AS documents,
+  min((SELECT p.created_at FROM posts p WHERE p.id = a.subject_id)) AS first_named_at
+FROM annotations a
+WHERE a.kind = 'docket_number'
+GROUP BY a.normalized;
+"""
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_core,
     _v2_link_stage,
     _v3_daemon,
     _v4_partial_url_index,
     _v5_faults,
+    _v6_annotations,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -51,6 +51,7 @@ def test_a_failing_job_is_recorded_and_backs_off_without_stopping_the_rest(
         ("mentions", "ok"),
         ("resolve", "ok"),
         ("refresh", "ok"),
+        ("annotate", "ok"),
     ]
     assert "cannot reach the Bluesky service" in runs(daemon)[0][2]
     daemon.run_job("watch")  # second failure in a row: now it waits 600 s
@@ -171,5 +172,11 @@ def test_an_unreachable_appview_fails_the_job_not_the_daemon(tmp_path: Path) -> 
     with sqlite3.connect(tmp_path / "archive.db") as conn:
         rows = dict(conn.execute("select job, status from job_runs").fetchall())
         error = conn.execute("select error from job_runs where job = 'watch'").fetchone()[0]
-    assert rows == {"watch": "failed", "mentions": "ok", "resolve": "ok", "refresh": "ok"}
+    assert rows == {
+        "watch": "failed",
+        "mentions": "ok",
+        "resolve": "ok",
+        "refresh": "ok",
+        "annotate": "ok",
+    }
     assert "cannot reach the Bluesky service" in error
