@@ -161,16 +161,6 @@ class ReaderPool:
         """`read_pdf` for code without an event loop; blocks while the queue is full."""
         return self._submit(Request("pdf", str(path), limits or self.limits))
 
-    def submit_article(
-        self,
-        path: str | PathLike[str],
-        url: str,
-        charset: str | None = None,
-        limits: ReadLimits | None = None,
-    ) -> Future[ReadResult]:
-        """`read_article` for code without an event loop; blocks while the queue is full."""
-        return self._submit(Request("article", str(path), limits or self.limits, url, charset))
-
     async def _read(self, request: Request) -> ReadResult:
         job = _Job(request)
         while not self._put(job, block=False):

@@ -245,15 +245,6 @@ def canonical_url(url: str) -> str:
     return f"{scheme}://{authority}{split.path or '/'}{'?' + query if query else ''}"
 
 
-def has_userinfo(url: str) -> bool:
-    """Whether the URL carries a user name or password before its host (`https://me:pw@host/`).
-
-    Such links are refused rather than fetched: the bot must never send credentials it found
-    in a post, and `https://trusted.example@evil.example/` reads like the wrong host.
-    """
-    return "@" in _split(url).netloc
-
-
 def _split(url: str) -> SplitResult:
     text = url.strip()
     try:

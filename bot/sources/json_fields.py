@@ -39,17 +39,7 @@ def text(value: Any, key: str) -> str:
     return found if isinstance(found, str) else ""
 
 
-def optional_text(value: Any, key: str) -> str | None:
-    """value[key] if it is a non-empty string, else None."""
-    return text(value, key) or None
-
-
 def integer(value: Any, key: str) -> int | None:
     """value[key] if it is an integer (not a bool, not a float), else None."""
     found = value.get(key) if isinstance(value, dict) else None
     return found if type(found) is int else None
-
-
-def flag(value: Any, key: str) -> bool:
-    """value[key] is true (the JSON literal, nothing else)."""
-    return isinstance(value, dict) and value.get(key) is True

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from bot.links.canonical import canonical_url, has_userinfo
+from bot.links.canonical import canonical_url
 
 ORDER = "https://storage.courtlistener.com/recap/gov.uscourts.dcd.258148/gov.uscourts.dcd.258148.1.0.pdf"
 
@@ -168,28 +168,6 @@ def test_what_is_not_an_http_url_is_refused_with_a_reason(text: str, message: st
     with pytest.raises(ValueError, match=re.escape(message)) as raised:
         canonical_url(text)
     assert repr(text) in str(raised.value)  # the message names what was given
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://user:password@example.com/", True),
-        ("https://user@example.com/", True),
-        ("https://:password@example.com/", True),
-        ("https://trusted.example@evil.example/", True),
-        ("https://example.com/", False),
-        ("https://example.com/a@b", False),
-        ("https://example.com/?email=a@b.example", False),
-        ("https://example.com/#me@here", False),
-    ],
-)
-def test_has_userinfo_spots_credentials_before_the_host(url: str, expected: bool) -> None:
-    assert has_userinfo(url) is expected
-
-
-def test_has_userinfo_refuses_what_is_not_an_http_url() -> None:
-    with pytest.raises(ValueError, match="not an absolute http"):
-        has_userinfo("ftp://user@example.com/")
 
 
 STORY = "https://www.example-news.com/2026/02/03/judge-blocks-order"
