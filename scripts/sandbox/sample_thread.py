@@ -24,6 +24,16 @@ class SamplePost:
 
 # Which sandbox page each link name is (scripts/sandbox/web.py PATHS).
 LINK_NAMES = ("order", "docket", "story", "short")
+# Where the links go by default: real-looking addresses (nothing fetches them); the
+# sandbox's loopback sites (web.py) when the link stage is to find something there.
+REAL_LINKS = {
+    "order": "https://storage.courtlistener.com/recap/gov.uscourts.dcd.287331/"
+    "gov.uscourts.dcd.287331.42.0.pdf",
+    "docket": "https://www.courtlistener.com/docket/68912345/"
+    "tri-county-water-authority-v-department-of-agriculture/",
+    "story": "https://www.politico.com/news/2026/02/03/rural-water-grants-injunction-00412345",
+    "short": "https://bit.ly/4wtrHrg",
+}
 
 COLLEAGUE_POST = (
     "DOJ's brief in the rural water grants case calls the program 'entirely discretionary' "

@@ -21,6 +21,15 @@ from atproto import Client, models
 
 sys.path.insert(0, str(Path(__file__).parent))
 from network import create_account, wait_for_profile
+from sample_thread import (
+    COLLEAGUE_POST,
+    POSTS,
+    READER_REPLY,
+    READER_REPLY_PARENT,
+    READING_ORDER,
+    REAL_LINKS,
+    SamplePost,
+)
 
 PASSWORD = "sandbox-password"
 
@@ -162,22 +171,12 @@ def tiny_png(width: int = 64, height: int = 40) -> bytes:
     )
 
 
-# Where the sample thread's links go: real-looking addresses by default; the sandbox's
-# loopback sites (scripts/sandbox/web.py) when the link stage is to find something there.
-REAL_LINKS = {
-    "order": "https://storage.courtlistener.com/recap/gov.uscourts.dcd.287331/"
-    "gov.uscourts.dcd.287331.42.0.pdf",
-    "docket": "https://www.courtlistener.com/docket/68912345/"
-    "tri-county-water-authority-v-department-of-agriculture/",
-    "story": "https://www.politico.com/news/2026/02/03/rural-water-grants-injunction-00412345",
-    "short": "https://bit.ly/4wtrHrg",
-}
-
-
 def post_sample_thread(
     pds: str, appview: str, suffix: str = "", links: dict[str, str] | None = None
 ) -> PostedThread:
-    """The sample thread: 9 posts by a (fictional) court reporter, with every link shape.
+    """The sample thread (sample_thread.py): 9 posts by a (fictional) court reporter, with
+    every link shape, as a Bluesky client posts them: link facets over shortened text, a
+    link card, a quote post, an image with alt text, a side branch, a reader's reply.
 
     `links` maps order, docket, story and short to the URLs to post (default REAL_LINKS).
     """
@@ -185,94 +184,58 @@ def post_sample_thread(
     reporter = make_author(pds, appview, f"dana-whitlock{suffix}.test")
     colleague = make_author(pds, appview, f"sam-okafor{suffix}.test")
     reader = make_author(pds, appview, f"river-reader{suffix}.test")
-
-    # a colleague's earlier post that the reporter will quote
-    doj = post(
-        colleague,
-        "DOJ's brief in the rural water grants case calls the program 'entirely discretionary' "
-        "and says the towns have no claim to next year's money.",
-    )
+    doj = post(colleague, COLLEAGUE_POST)  # a colleague's earlier post the reporter quotes
 
     thread: list[models.ComAtprotoRepoStrongRef.Main] = []
-
-    def add(
-        text: str,
-        links: list[tuple[str, str]] = (),
-        parent: int | None = None,  # type: ignore[assignment]
-        embed: object | None = None,
-    ) -> None:
+    for sample in POSTS:
         reply_to = None
         if thread:
-            reply_to = (thread[-1] if parent is None else thread[parent], thread[0])
-        thread.append(post(reporter, text, links, reply_to, embed))
-
-    t1 = (
-        "NEW: Judge Marisol Ortega has blocked the Agriculture Department's rule ending the "
-        "Rural Water Grant program. 🧵⚖️ Order: storage.courtlistener.com/recap/gov.usco…"
+            reply_to = (thread[-1] if sample.parent is None else thread[sample.parent], thread[0])
+        shown = [(text, links[name]) for text, name in sample.links]
+        thread.append(
+            post(reporter, sample.text, shown, reply_to, _embed(sample, reporter, doj, links))
+        )
+    reply = post(
+        reader,
+        READER_REPLY,
+        reply_to=(thread[READER_REPLY_PARENT], thread[0]),
     )
-    add(t1, [("storage.courtlistener.com/recap/gov.usco…", links["order"])])
-    t2 = (
-        "Ortega, a Biden appointee, granted a preliminary injunction in Tri-County Water "
-        "Authority v. Department of Agriculture, No. 1:26-cv-00412 (D.D.C.). "
-        "Docket: courtlistener.com/docket/6891…"
-    )
-    add(t2, [("courtlistener.com/docket/6891…", links["docket"])])
-    image = reporter.client.upload_blob(tiny_png()).blob
-    add(
-        "Key passage, p. 31: “The APA does not let an agency pull the rug out from under "
-        "hundreds of small towns without so much as looking at what they built on it.”",
-        embed=models.AppBskyEmbedImages.Main(
-            images=[
-                models.AppBskyEmbedImages.Image(
-                    image=image,
-                    alt="Page 31 of the order, with the sentence about small towns highlighted.",
-                    aspect_ratio=models.AppBskyEmbedDefs.AspectRatio(width=64, height=40),
-                )
-            ]
-        ),
-    )
-    add(
-        "DOJ had argued the grants were discretionary. Ortega disagreed: the statute says the "
-        "Secretary “shall” fund eligible systems.",
-        embed=models.AppBskyEmbedRecord.Main(record=doj),
-    )
-    t5 = "My story, with reaction from the towns: politico.com/news/2026/02/0…"
-    add(
-        t5,
-        [("politico.com/news/2026/02/0…", links["story"])],
-        embed=models.AppBskyEmbedExternal.Main(
-            external=models.AppBskyEmbedExternal.External(
-                uri=links["story"],
-                title="Judge blocks USDA from ending rural water grants",
-                description="A federal judge in Washington said the department ignored "
-                "what 400 small towns had built on the program.",
-            )
-        ),
-    )
-    t6 = (
-        "Background: my notes from last month's hearing (ルール, 규칙 — the rule in "
-        "translation): bit.ly/4wtr…"
-    )
-    add(t6, [("bit.ly/4wtr…", links["short"])])
-    add("The government has 7 days to file a status report. Expect an appeal to the D.C. Circuit.")
-    # a side branch: a correction to post 2, written after the thread went on
-    add(
-        "Correction: Ortega is an Obama appointee, not a Biden appointee. Sorry about that.",
-        parent=1,
-    )
-    t9 = "All filings so far, free on CourtListener: courtlistener.com/docket/6891…"
-    add(t9, [("courtlistener.com/docket/6891…", links["docket"])], parent=6)
-    # someone else's reply: in the conversation, not in the thread
-    reply = post(reader, "Thank you for posting the order itself!", reply_to=(thread[2], thread[0]))
-
-    reading_order = [0, 1, 7, 2, 3, 4, 5, 6, 8]
     wait_for_posts(appview, [p.uri for p in thread] + [reply.uri])
     return PostedThread(
         url=web_url(thread[0].uri, reporter.handle),
-        uris=[thread[i].uri for i in reading_order],
+        uris=[thread[i].uri for i in READING_ORDER],
         others=[doj.uri, reply.uri],
         refs=list(thread),
     )
+
+
+def _embed(
+    sample: SamplePost,
+    reporter: Author,
+    doj: models.ComAtprotoRepoStrongRef.Main,
+    links: dict[str, str],
+) -> object | None:
+    if sample.image_alt:
+        image = reporter.client.upload_blob(tiny_png()).blob
+        return models.AppBskyEmbedImages.Main(
+            images=[
+                models.AppBskyEmbedImages.Image(
+                    image=image,
+                    alt=sample.image_alt,
+                    aspect_ratio=models.AppBskyEmbedDefs.AspectRatio(width=64, height=40),
+                )
+            ]
+        )
+    if sample.quotes_colleague:
+        return models.AppBskyEmbedRecord.Main(record=doj)
+    if sample.card:
+        title, description = sample.card
+        return models.AppBskyEmbedExternal.Main(
+            external=models.AppBskyEmbedExternal.External(
+                uri=links[sample.links[0][1]], title=title, description=description
+            )
+        )
+    return None
 
 
 def main() -> int:

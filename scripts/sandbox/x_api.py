@@ -46,6 +46,7 @@ from sample_thread import (
     READER_REPLY,
     READER_REPLY_PARENT,
     READING_ORDER,
+    REAL_LINKS,
 )
 
 BEARER_TOKEN = "sandbox-x-bearer-token"
@@ -60,14 +61,6 @@ DEFAULT_USER_FIELDS = ("id", "name", "username")
 DEFAULT_MEDIA_FIELDS = ("media_key", "type")
 TCO_CHARS = string.ascii_letters + string.digits
 # Default sample links: the addresses seed.py uses (real-looking; nothing fetches them).
-REAL_LINKS = {
-    "order": "https://storage.courtlistener.com/recap/gov.uscourts.dcd.287331/"
-    "gov.uscourts.dcd.287331.42.0.pdf",
-    "docket": "https://www.courtlistener.com/docket/68912345/"
-    "tri-county-water-authority-v-department-of-agriculture/",
-    "story": "https://www.politico.com/news/2026/02/03/rural-water-grants-injunction-00412345",
-    "short": "https://bit.ly/4wtrHrg",
-}
 
 
 @dataclass

@@ -24,18 +24,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sample_thread import POSTS, READING_ORDER
+from sample_thread import POSTS, READING_ORDER, REAL_LINKS
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-SAMPLE_LINKS = {
-    "order": "https://storage.courtlistener.com/recap/gov.uscourts.dcd.287331/"
-    "gov.uscourts.dcd.287331.42.0.pdf",
-    "docket": "https://www.courtlistener.com/docket/68912345/"
-    "tri-county-water-authority-v-department-of-agriculture/",
-    "story": "https://www.politico.com/news/2026/02/03/rural-water-grants-injunction-00412345",
-    "short": "https://bit.ly/4wtrHrg",
-}
 
 
 @dataclass(frozen=True)
@@ -199,7 +191,7 @@ def sample_thread_tweets(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The sample court thread (scripts/sandbox/sample_thread.py) as export elements,
     newest first as exports list them; no long posts, so no notes."""
-    links = {**SAMPLE_LINKS, **(links or {})}
+    links = {**REAL_LINKS, **(links or {})}
     when = start or datetime(2026, 2, 3, 15, 0, tzinfo=UTC)
     tco = itertools.count(1)
     ids = [str(1_886_000_000_000_000_000 + 1000 * i) for i in range(len(POSTS))]
