@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import http.cookiejar
 import logging
 import os
 import random
@@ -54,7 +53,12 @@ from bot.links.fetch.guard import (
     system_resolver,
 )
 from bot.links.fetch.politeness import HostGate, Sleep, parse_retry_after
-from bot.links.fetch.transport import GuardedTransport, WireCountingBackend
+from bot.links.fetch.transport import (
+    GuardedTransport,
+    WireCountingBackend,
+    no_shared_cookies,
+    ssl_context,
+)
 from bot.links.fetch.urls import BadURL, parse_url
 
 log = logging.getLogger(__name__)
@@ -137,7 +141,7 @@ class Fetcher:
         self.trust_env = trust_env
         self.request_deadline = request_deadline or self.settings.timeout
         self._sleep = sleep
-        self._ssl_context = _ssl_context(self.settings.ca_bundle, trust_env)
+        self._ssl_context = ssl_context(self.settings.ca_bundle, trust_env)
         self._env_proxies = urllib.request.getproxies_environment() if trust_env else {}
         self._direct: httpx.AsyncClient | None = None
         self._proxied: dict[str, httpx.AsyncClient] = {}
@@ -388,7 +392,7 @@ class Fetcher:
             timeout=httpx.Timeout(self.settings.timeout),
             follow_redirects=False,  # each hop is checked here
             trust_env=False,  # proxies are routed by _proxy_for; no .netrc passwords
-            cookies=_no_shared_cookies(),
+            cookies=no_shared_cookies(),
             headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
 
@@ -470,26 +474,6 @@ def _reason(error: BaseException) -> str:
 
 def _seconds(value: float) -> str:
     return f"{value:g} s" if value < 100 else f"{round(value)} s"
-
-
-def _ssl_context(ca_bundle: str, trust_env: bool) -> ssl.SSLContext:
-    if not ca_bundle:
-        return httpx.create_ssl_context(trust_env=trust_env)
-    path = Path(ca_bundle)
-    if path.is_dir():
-        return ssl.create_default_context(capath=str(path))
-    if not path.is_file():
-        raise ConfigError(f"fetch.ca_bundle names a file that does not exist: {path}")
-    try:
-        return ssl.create_default_context(cafile=str(path))
-    except ssl.SSLError as e:
-        raise ConfigError(f"fetch.ca_bundle is not a certificate bundle: {path} ({e})") from None
-
-
-def _no_shared_cookies() -> httpx.Cookies:
-    """A client cookie jar that keeps nothing: each fetch keeps its own cookies."""
-    policy = http.cookiejar.DefaultCookiePolicy(allowed_domains=[])
-    return httpx.Cookies(http.cookiejar.CookieJar(policy=policy))
 
 
 def _follow(target: httpx.URL, location: str) -> httpx.URL:

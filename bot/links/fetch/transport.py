@@ -10,13 +10,17 @@ transport of our own on public APIs only: `httpx.AsyncBaseTransport` on one side
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import re
 import ssl
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpcore
 import httpx
+
+from bot.errors import ConfigError
 
 # httpcore's errors as httpx's, most specific first (what httpx's own transport does).
 _ERRORS: list[tuple[type[Exception], type[httpx.HTTPError]]] = [
@@ -197,3 +201,24 @@ class WireStream(httpcore.AsyncNetworkStream):
         if info == "is_readable" and self.poisoned:
             return True  # httpcore then treats the idle connection as closed by the server
         return self.inner.get_extra_info(info)
+
+
+def ssl_context(ca_bundle: str, trust_env: bool) -> ssl.SSLContext:
+    """The TLS context for fetches: the system's, or `fetch.ca_bundle`'s (a file or a folder)."""
+    if not ca_bundle:
+        return httpx.create_ssl_context(trust_env=trust_env)
+    path = Path(ca_bundle)
+    if path.is_dir():
+        return ssl.create_default_context(capath=str(path))
+    if not path.is_file():
+        raise ConfigError(f"fetch.ca_bundle names a file that does not exist: {path}")
+    try:
+        return ssl.create_default_context(cafile=str(path))
+    except ssl.SSLError as e:
+        raise ConfigError(f"fetch.ca_bundle is not a certificate bundle: {path} ({e})") from None
+
+
+def no_shared_cookies() -> httpx.Cookies:
+    """A client cookie jar that keeps nothing: each fetch keeps its own cookies."""
+    policy = http.cookiejar.DefaultCookiePolicy(allowed_domains=[])
+    return httpx.Cookies(http.cookiejar.CookieJar(policy=policy))
