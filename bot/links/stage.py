@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.config import Settings
 from bot.documents.extract import PDF_MAGIC, ExtractError
@@ -51,6 +51,7 @@ from bot.store.links import (
 from bot.timestamps import from_now
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Links worked on at once. The fetcher itself has 8 requests on the wire at most (httpx over
 # loopback: ~870 links/s at 8 in flight, ~230/s at 32); the rest of the workers may wait for
@@ -106,7 +107,7 @@ async def resolve_due_links(
             progress(done, len(links))
 
     async with _stage(settings, fetcher) as stage:
-        finished = await _within_budget((one(stage, link) for link in links), budget)
+        finished = await _within_budget(links, lambda link: one(stage, link), budget)
     summary.left = len(links) - finished
     if summary.left:
         log.info("%d links left for the next run (time budget reached)", summary.left)
@@ -160,7 +161,7 @@ async def refresh_documents(
     targets = archived_urls(store, limit)
     if targets:
         async with _stage(settings, fetcher) as stage:
-            await _within_budget((one(stage, target) for target in targets), None)
+            await _within_budget(targets, lambda target: one(stage, target), None)
     return summary
 
 
@@ -173,30 +174,30 @@ async def _stage(settings: Settings, fetcher: Fetcher | None) -> AsyncIterator[L
         yield LinkStage(own, settings)
 
 
-async def _within_budget(jobs: Iterable[Awaitable[None]], budget: float | None) -> int:
-    """Run the jobs WORKERS at a time; after `budget` seconds start no more and stop those
-    under way (they stay due). Returns how many finished."""
-    queue = list(jobs)
+async def _within_budget(
+    items: Iterable[T], work: Callable[[T], Awaitable[None]], budget: float | None
+) -> int:
+    """`work` on each item, WORKERS at a time (each worker takes the next item when it is
+    done: a 100,000-link backlog is never 100,000 tasks); after `budget` seconds start no
+    more and stop those under way (their links were not saved and stay due). Returns how
+    many finished."""
+    pending = iter(items)
     finished = 0
     deadline = None if budget is None else time.monotonic() + budget
 
     async def worker() -> None:
         nonlocal finished
-        while queue:
+        for item in pending:
+            await work(item)
+            finished += 1
             if deadline is not None and time.monotonic() >= deadline:
                 return
-            await queue.pop(0)
-            finished += 1
 
-    tasks = [asyncio.ensure_future(worker()) for _ in range(min(WORKERS, len(queue)))]
-    # on timeout gather's tasks are cancelled: their links were not saved and stay due
+    tasks = [asyncio.ensure_future(worker()) for _ in range(WORKERS)]
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(
             asyncio.gather(*tasks), None if deadline is None else deadline - time.monotonic()
         )
-    for job in queue:  # never started: close them so Python does not warn
-        if asyncio.iscoroutine(job):
-            job.close()
     return finished
 
 
