@@ -69,47 +69,82 @@ def save_thread(store: Store, thread: Thread) -> SavedThread:
     changed keeps its old version in post_versions; a post that disappeared keeps its
     text and gets status "deleted" and deleted_at.
     """
-    now = utc_now()
     with store.transaction() as conn:
-        _save_accounts(conn, thread, now)
-        thread_id = _save_thread_row(conn, thread, now)
-        new_posts = _save_posts(conn, thread, thread_id, now)
-        # the counts shown beside each thread in Datasette, kept with the thread row
-        counts = conn.execute(
-            """
+        (saved,) = save_threads_in(conn, [thread], utc_now())
+    return saved
+
+
+def save_threads_in(
+    conn: sqlite3.Connection, threads: Sequence[Thread], now: str
+) -> list[SavedThread]:
+    """The rows of many threads, inside the caller's transaction (one statement per few
+    hundred rows, whatever the number of threads), with `save_thread`'s semantics for
+    each. Threads with the same root: the last one wins."""
+    if not threads:
+        return []
+    _save_accounts(conn, threads, now)
+    thread_ids = _save_thread_rows(conn, threads, now)
+    new_posts = _save_posts(conn, threads, thread_ids, now)
+    counts = _update_counts(conn, sorted(set(thread_ids)))
+    saved = []
+    for thread, thread_id, new in zip(threads, thread_ids, new_posts, strict=True):
+        posts, gaps, links, handle = counts[thread_id]
+        saved.append(
+            SavedThread(
+                id=thread_id,
+                root_id=thread.root_id,
+                author_handle=handle or thread.author_id,
+                post_count=posts,
+                gap_count=gaps,
+                link_count=links,
+                new_posts=new,
+            )
+        )
+    return saved
+
+
+def _update_counts(
+    conn: sqlite3.Connection, thread_ids: list[int]
+) -> dict[int, tuple[int, int, int, str | None]]:
+    """The counts shown beside each thread in Datasette, kept with the thread row:
+    (posts, gaps, links, the author's handle) by thread id."""
+    out: dict[int, tuple[int, int, int, str | None]] = {}
+    for i in range(0, len(thread_ids), IN_CHUNK):
+        chunk = thread_ids[i : i + IN_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"""
             with c as (
-              select count(*) filter (where p.status = 'ok') as ok,
+              select p.thread_id as t,
+                     count(*) filter (where p.status = 'ok') as ok,
                      count(*) filter (where p.status != 'ok') as gaps,
-                     (select count(*) from links l join posts p2 on p2.id = l.post_id
-                      where p2.thread_id = :t) as links
-              from posts p where p.thread_id = :t
+                     sum((select count(*) from links l where l.post_id = p.id)) as links
+              from posts p where p.thread_id in ({marks}) group by p.thread_id
             )
             update threads set
               post_count = c.ok, gap_count = c.gaps, link_count = c.links
             from c
-            where id = :t
-            returning post_count, gap_count, link_count,
-                      (select handle from accounts where id = :a)
+            where threads.id = c.t
+            returning id, post_count, gap_count, link_count,
+                      (select handle from accounts where accounts.id = threads.author_id)
             """,
-            {"t": thread_id, "a": thread.author_id},
-        ).fetchone()
-    return SavedThread(
-        id=thread_id,
-        root_id=thread.root_id,
-        author_handle=counts[3] or thread.author_id,
-        post_count=counts[0],
-        gap_count=counts[1],
-        link_count=counts[2],
-        new_posts=new_posts,
-    )
-
-
-def _save_accounts(conn: sqlite3.Connection, thread: Thread, now: str) -> None:
-    accounts = {p.author.id: p.author for p in thread.posts if p.author is not None}
-    if thread.author_id not in accounts:
-        accounts.setdefault(
-            thread.author_id, Account(id=thread.author_id, platform=thread.platform, handle="")
+            chunk,
         )
+        for row in rows:
+            out[row[0]] = (row[1], row[2], row[3], row[4])
+    return out
+
+
+def _save_accounts(conn: sqlite3.Connection, threads: Sequence[Thread], now: str) -> None:
+    accounts: dict[str, Account] = {}
+    for thread in threads:
+        for post in thread.posts:
+            if post.author is not None:
+                accounts[post.author.id] = post.author
+        if thread.author_id not in accounts:
+            accounts[thread.author_id] = Account(
+                id=thread.author_id, platform=thread.platform, handle=""
+            )
     conn.executemany(
         """
         insert into accounts (id, platform, handle, display_name, avatar_url,
@@ -129,68 +164,110 @@ def _save_accounts(conn: sqlite3.Connection, thread: Thread, now: str) -> None:
     )
 
 
-def _save_thread_row(conn: sqlite3.Connection, thread: Thread, now: str) -> int:
-    present = thread.present_posts
+def _save_thread_rows(conn: sqlite3.Connection, threads: Sequence[Thread], now: str) -> list[int]:
+    """Each thread's row inserted or updated; their ids, in the order of `threads`."""
+    ids: dict[str, int] = {}
+    for i in range(0, len(threads), ROWS_PER_STATEMENT):
+        chunk = threads[i : i + ROWS_PER_STATEMENT]
+        values = ",".join(["(?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?)"] * len(chunk))
+        rows = conn.execute(
+            f"""
+            insert into threads (platform, root_post_id, author_id, title, url, post_count,
+                                 link_count, gap_count, first_post_at, last_post_at,
+                                 archived_at, updated_at)
+            values {values}
+            on conflict (root_post_id) do update set
+              title = excluded.title, url = excluded.url,
+              first_post_at = excluded.first_post_at, last_post_at = excluded.last_post_at,
+              updated_at = excluded.updated_at
+            returning root_post_id, id
+            """,
+            [v for thread in chunk for v in _thread_row(thread, now)],
+        )
+        ids.update((row[0], int(row[1])) for row in rows)
+    return [ids[thread.root_id] for thread in threads]
+
+
+def _thread_row(thread: Thread, now: str) -> tuple[object, ...]:
     title_post = next((p for p in thread.posts if p.status == "ok"), None)
     title = (title_post.text.strip().splitlines() or [""])[0] if title_post else ""
     if len(title) > TITLE_LENGTH:
         title = title[: TITLE_LENGTH - 1].rstrip() + "…"
-    times = [p.created_at for p in present if p.created_at]
-    row = conn.execute(
-        """
-        insert into threads (platform, root_post_id, author_id, title, url, post_count,
-                             link_count, gap_count, first_post_at, last_post_at,
-                             archived_at, updated_at)
-        values (?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?)
-        on conflict (root_post_id) do update set
-          title = excluded.title, url = excluded.url,
-          first_post_at = excluded.first_post_at, last_post_at = excluded.last_post_at,
-          updated_at = excluded.updated_at
-        returning id
-        """,
-        [
-            thread.platform,
-            thread.root_id,
-            thread.author_id,
-            title,
-            thread.posts[0].url if thread.posts else "",
-            min(times) if times else None,
-            max(times) if times else None,
-            now,
-            now,
-        ],
-    ).fetchone()
-    return int(row[0])
+    times = [p.created_at for p in thread.posts if p.status == "ok" and p.created_at]
+    return (
+        thread.platform,
+        thread.root_id,
+        thread.author_id,
+        title,
+        thread.posts[0].url if thread.posts else "",
+        min(times) if times else None,
+        max(times) if times else None,
+        now,
+        now,
+    )
 
 
-def _save_posts(conn: sqlite3.Connection, thread: Thread, thread_id: int, now: str) -> int:
-    ids = [p.id for p in thread.posts]
-    existing: dict[str, tuple[str, str]] = {}
+@dataclass(frozen=True)
+class _Archived:
+    """What the archive holds of a post, to tell a new version from the same one."""
+
+    cid: str
+    status: str
+    text: str
+
+
+def _edited(before: _Archived, post: Post) -> bool:
+    """Whether `post` is another version of the post archived as `before`: its CID differs
+    (Bluesky), or, for a platform without content ids (X), its text."""
+    if before.cid or post.cid:
+        return before.cid != post.cid
+    return before.text != post.text
+
+
+def _archived(conn: sqlite3.Connection, ids: list[str]) -> dict[str, _Archived]:
+    found: dict[str, _Archived] = {}
     for i in range(0, len(ids), IN_CHUNK):
         chunk = ids[i : i + IN_CHUNK]
         marks = ",".join("?" * len(chunk))
-        for row in conn.execute(f"select id, cid, status from posts where id in ({marks})", chunk):
-            existing[row[0]] = (row[1], row[2])
+        for row in conn.execute(
+            f"select id, cid, status, text from posts where id in ({marks})", chunk
+        ):
+            found[row[0]] = _Archived(row[1] or "", row[2], row[3] or "")
+    return found
 
-    upserts, gone, versions = [], [], []
-    for position, post in enumerate(thread.posts, start=1):
-        before = existing.get(post.id)
-        if post.status == "ok":
-            if before and before[0] and before[0] != post.cid:
-                versions.append((post.id, now))
-            upserts.append(_post_row(post, thread_id, position, now))
-        elif before and before[1] in ("ok", "deleted"):
-            # we had the text: keep it, note that the post is gone
-            gone.append((position, thread_id, now, now, post.id))
-        else:
-            upserts.append(_post_row(post, thread_id, position, now))
+
+def _save_posts(
+    conn: sqlite3.Connection, threads: Sequence[Thread], thread_ids: list[int], now: str
+) -> list[int]:
+    """Every post of `threads` inserted, updated or marked gone; the number of posts each
+    thread has that the archive did not hold before."""
+    existing = _archived(conn, [p.id for thread in threads for p in thread.posts])
+    upserts, gone, versions, changed = [], [], [], []
+    new_posts = []
+    for thread, thread_id in zip(threads, thread_ids, strict=True):
+        new = 0
+        for position, post in enumerate(thread.posts, start=1):
+            before = existing.get(post.id)
+            new += before is None
+            if post.status == "ok":
+                if before is None or _edited(before, post):
+                    changed.append(post)
+                    if before is not None and before.status in ("ok", "deleted"):
+                        versions.append((now, post.id))
+                upserts.append(_post_row(post, thread_id, position, now))
+            elif before is not None and before.status in ("ok", "deleted"):
+                # we had the text: keep it, note that the post is gone
+                gone.append((position, thread_id, now, now, post.id, position))
+            else:
+                upserts.append(_post_row(post, thread_id, position, now))
+        new_posts.append(new)
 
     conn.executemany(
         """
         insert into post_versions (post_id, cid, text, raw, replaced_at)
         select id, cid, text, raw, ? from posts where id = ?
         """,
-        [(at, post_id) for post_id, at in versions],
+        versions,
     )
     _insert_rows(
         conn,
@@ -209,9 +286,10 @@ def _save_posts(conn: sqlite3.Connection, thread: Thread, thread_id: int, now: s
           reply_root_id = excluded.reply_root_id, quote_id = excluded.quote_id,
           langs = excluded.langs, raw = excluded.raw,
           updated_at = excluded.updated_at, deleted_at = null
-        where (posts.thread_id, posts.position, posts.status, posts.cid, posts.url)
+        where (posts.thread_id, posts.position, posts.status, posts.cid, posts.url,
+               posts.text)
               is not (excluded.thread_id, excluded.position, excluded.status,
-                      excluded.cid, excluded.url)
+                      excluded.cid, excluded.url, excluded.text)
         """,
         upserts,
     )
@@ -221,11 +299,8 @@ def _save_posts(conn: sqlite3.Connection, thread: Thread, thread_id: int, now: s
                deleted_at = coalesce(deleted_at, ?), updated_at = ?
         where id = ? and (status != 'deleted' or position is not ?)
         """,
-        [(*g, g[0]) for g in gone],
+        gone,
     )
-    changed = [
-        p for p in thread.posts if p.status == "ok" and existing.get(p.id, ("",))[0] != p.cid
-    ]
     # Only a post saved before has links or images to take away. An edit that removed
     # links: the old ones live on in post_versions.raw.
     edited = [p for p in changed if p.id in existing]
@@ -234,9 +309,11 @@ def _save_posts(conn: sqlite3.Connection, thread: Thread, thread_id: int, now: s
         [(p.id, len(p.links)) for p in edited],
     )
     conn.executemany("delete from images where post_id = ?", [(p.id,) for p in edited])
+    # the same post twice in one batch (two threads claiming it): its links once
+    changed = list({p.id: p for p in changed}.values())
     _save_links(conn, changed, now)
     _save_images(conn, changed)
-    return sum(1 for p in thread.posts if p.id not in existing)
+    return new_posts
 
 
 def _save_links(conn: sqlite3.Connection, posts: list[Post], now: str) -> None:
@@ -335,8 +412,12 @@ def _post_row(post: Post, thread_id: int, position: int, now: str) -> tuple[obje
         _json(list(post.langs)),
         now,
         now,
-        _json(post.raw) if post.raw is not None else None,
+        post.raw_json if post.raw_json is not None else _raw(post.raw),
     )
+
+
+def _raw(value: object) -> str | None:
+    return _json(value) if value is not None else None
 
 
 def _json(value: object) -> str:
