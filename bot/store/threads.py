@@ -75,17 +75,30 @@ def save_thread(store: Store, thread: Thread) -> SavedThread:
 
 
 def save_threads_in(
-    conn: sqlite3.Connection, threads: Sequence[Thread], now: str
+    conn: sqlite3.Connection,
+    threads: Sequence[Thread],
+    now: str,
+    rows_per_statement: int = ROWS_PER_STATEMENT,
 ) -> list[SavedThread]:
-    """The rows of many threads, inside the caller's transaction (one statement per few
-    hundred rows, whatever the number of threads), with `save_thread`'s semantics for
-    each. Threads with the same root: the last one wins."""
+    """The rows of many threads, inside the caller's transaction (a statement per
+    `rows_per_statement` rows, whatever the number of threads), with `save_thread`'s
+    semantics for each. Threads with the same root: the last one wins."""
     if not threads:
         return []
+    existing = _archived(conn, [p.id for thread in threads for p in thread.posts])
+    fresh = _fresh_counts(threads, existing)
     _save_accounts(conn, threads, now)
-    thread_ids = _save_thread_rows(conn, threads, now)
-    new_posts = _save_posts(conn, threads, thread_ids, now)
-    counts = _update_counts(conn, sorted(set(thread_ids)))
+    rows = _save_thread_rows(conn, threads, fresh, now, rows_per_statement)
+    thread_ids = [rows[t.root_id][0] for t in threads]
+    new_posts = _save_posts(conn, threads, thread_ids, existing, now, rows_per_statement)
+    # a thread new in this batch has the counts it was inserted with; the others' counts
+    # come from the archive, which may hold posts this copy of the thread does not
+    counts = {
+        thread_id: (*fresh[root], handle)
+        for root, (thread_id, inserted, handle) in rows.items()
+        if inserted and root in fresh
+    }
+    counts.update(_update_counts(conn, sorted({i for i in thread_ids if i not in counts})))
     saved = []
     for thread, thread_id, new in zip(threads, thread_ids, new_posts, strict=True):
         posts, gaps, links, handle = counts[thread_id]
@@ -101,6 +114,25 @@ def save_threads_in(
             )
         )
     return saved
+
+
+def _fresh_counts(
+    threads: Sequence[Thread], existing: dict[str, _Archived]
+) -> dict[str, tuple[int, int, int]]:
+    """(posts, gaps, links) by root id of each thread none of whose posts the archive holds
+    or another thread of the batch claims: all its rows are about to be written."""
+    claims: dict[str, int] = {}
+    for thread in threads:
+        for post in thread.posts:
+            claims[post.id] = claims.get(post.id, 0) + 1
+    fresh: dict[str, tuple[int, int, int]] = {}
+    for thread in threads:
+        if any(p.id in existing or claims[p.id] > 1 for p in thread.posts):
+            continue
+        ok = [p for p in thread.posts if p.status == "ok"]
+        links = sum(len(p.links) for p in ok)
+        fresh[thread.root_id] = (len(ok), len(thread.posts) - len(ok), links)
+    return fresh
 
 
 def _update_counts(
@@ -164,47 +196,65 @@ def _save_accounts(conn: sqlite3.Connection, threads: Sequence[Thread], now: str
     )
 
 
-def _save_thread_rows(conn: sqlite3.Connection, threads: Sequence[Thread], now: str) -> list[int]:
-    """Each thread's row inserted or updated; their ids, in the order of `threads`."""
-    ids: dict[str, int] = {}
-    for i in range(0, len(threads), ROWS_PER_STATEMENT):
-        chunk = threads[i : i + ROWS_PER_STATEMENT]
-        values = ",".join(["(?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?)"] * len(chunk))
-        rows = conn.execute(
+def _save_thread_rows(
+    conn: sqlite3.Connection,
+    threads: Sequence[Thread],
+    fresh: dict[str, tuple[int, int, int]],
+    now: str,
+    per: int,
+) -> dict[str, tuple[int, bool, str | None]]:
+    """Each thread's row inserted or updated: (id, inserted now, the author's handle) by
+    root id. A fresh thread (see `_fresh_counts`) is inserted with its counts."""
+    rows: dict[str, tuple[int, bool, str | None]] = {}
+    for i in range(0, len(threads), per):
+        chunk = threads[i : i + per]
+        values = ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+        found = conn.execute(
             f"""
             insert into threads (platform, root_post_id, author_id, title, url, post_count,
-                                 link_count, gap_count, first_post_at, last_post_at,
+                                 gap_count, link_count, first_post_at, last_post_at,
                                  archived_at, updated_at)
             values {values}
             on conflict (root_post_id) do update set
               title = excluded.title, url = excluded.url,
               first_post_at = excluded.first_post_at, last_post_at = excluded.last_post_at,
               updated_at = excluded.updated_at
-            returning root_post_id, id
+            returning root_post_id, id, archived_at,
+                      (select handle from accounts where accounts.id = threads.author_id)
             """,
-            [v for thread in chunk for v in _thread_row(thread, now)],
+            [
+                v
+                for thread in chunk
+                for v in _thread_row(thread, fresh.get(thread.root_id, (0, 0, 0)), now)
+            ],
         )
-        ids.update((row[0], int(row[1])) for row in rows)
-    return [ids[thread.root_id] for thread in threads]
+        rows.update((r[0], (int(r[1]), r[2] == now, r[3])) for r in found)
+    return rows
 
 
-def _thread_row(thread: Thread, now: str) -> tuple[object, ...]:
-    title_post = next((p for p in thread.posts if p.status == "ok"), None)
-    title = (title_post.text.strip().splitlines() or [""])[0] if title_post else ""
-    if len(title) > TITLE_LENGTH:
-        title = title[: TITLE_LENGTH - 1].rstrip() + "…"
+def _thread_row(thread: Thread, counts: tuple[int, int, int], now: str) -> tuple[object, ...]:
     times = [p.created_at for p in thread.posts if p.status == "ok" and p.created_at]
     return (
         thread.platform,
         thread.root_id,
         thread.author_id,
-        title,
+        _title(thread),
         thread.posts[0].url if thread.posts else "",
+        *counts,
         min(times) if times else None,
         max(times) if times else None,
         now,
         now,
     )
+
+
+def _title(thread: Thread) -> str:
+    """The first line of the first post we hold the text of, cut to TITLE_LENGTH."""
+    text = next((p.text for p in thread.posts if p.status == "ok"), "")
+    line = (text.strip().splitlines() or [""])[0]
+    if len(line) > TITLE_LENGTH:
+        line = line[: TITLE_LENGTH - 1].rstrip() + "…"
+    return line
 
 
 @dataclass(frozen=True)
@@ -224,6 +274,11 @@ def _edited(before: _Archived, post: Post) -> bool:
     return before.text != post.text
 
 
+def _held(before: _Archived) -> bool:
+    """Whether the archive holds the post's content (not only a gap in its place)."""
+    return before.status in ("ok", "deleted") and bool(before.cid or before.text)
+
+
 def _archived(conn: sqlite3.Connection, ids: list[str]) -> dict[str, _Archived]:
     found: dict[str, _Archived] = {}
     for i in range(0, len(ids), IN_CHUNK):
@@ -237,11 +292,15 @@ def _archived(conn: sqlite3.Connection, ids: list[str]) -> dict[str, _Archived]:
 
 
 def _save_posts(
-    conn: sqlite3.Connection, threads: Sequence[Thread], thread_ids: list[int], now: str
+    conn: sqlite3.Connection,
+    threads: Sequence[Thread],
+    thread_ids: list[int],
+    existing: dict[str, _Archived],
+    now: str,
+    per: int,
 ) -> list[int]:
-    """Every post of `threads` inserted, updated or marked gone; the number of posts each
-    thread has that the archive did not hold before."""
-    existing = _archived(conn, [p.id for thread in threads for p in thread.posts])
+    """Every post of `threads` inserted, updated or marked gone (`existing`: what the
+    archive held of them); the number of posts each thread has that it did not hold."""
     upserts, gone, versions, changed = [], [], [], []
     new_posts = []
     for thread, thread_id in zip(threads, thread_ids, strict=True):
@@ -252,10 +311,10 @@ def _save_posts(
             if post.status == "ok":
                 if before is None or _edited(before, post):
                     changed.append(post)
-                    if before is not None and before.status in ("ok", "deleted"):
+                    if before is not None and _held(before):
                         versions.append((now, post.id))
                 upserts.append(_post_row(post, thread_id, position, now))
-            elif before is not None and before.status in ("ok", "deleted"):
+            elif before is not None and _held(before):
                 # we had the text: keep it, note that the post is gone
                 gone.append((position, thread_id, now, now, post.id, position))
             else:
@@ -292,6 +351,7 @@ def _save_posts(
                       excluded.cid, excluded.url, excluded.text)
         """,
         upserts,
+        per,
     )
     conn.executemany(
         """
@@ -311,12 +371,14 @@ def _save_posts(
     conn.executemany("delete from images where post_id = ?", [(p.id,) for p in edited])
     # the same post twice in one batch (two threads claiming it): its links once
     changed = list({p.id: p for p in changed}.values())
-    _save_links(conn, changed, now)
+    _save_links(conn, changed, now, per)
     _save_images(conn, changed)
     return new_posts
 
 
-def _save_links(conn: sqlite3.Connection, posts: list[Post], now: str) -> None:
+def _save_links(
+    conn: sqlite3.Connection, posts: list[Post], now: str, per: int = ROWS_PER_STATEMENT
+) -> None:
     rows = []
     for post in posts:
         for position, link in enumerate(post.links, start=1):
@@ -366,6 +428,7 @@ def _save_links(conn: sqlite3.Connection, posts: list[Post], now: str) -> None:
           docket_id = iif(links.url = excluded.url, links.docket_id, null)
         """,
         rows,
+        per,
     )
 
 
@@ -384,12 +447,17 @@ def _save_images(conn: sqlite3.Connection, posts: list[Post]) -> None:
 
 
 def _insert_rows(
-    conn: sqlite3.Connection, head: str, row: str, tail: str, rows: Sequence[tuple[object, ...]]
+    conn: sqlite3.Connection,
+    head: str,
+    row: str,
+    tail: str,
+    rows: Sequence[tuple[object, ...]],
+    per: int = ROWS_PER_STATEMENT,
 ) -> None:
     """INSERT many rows with one statement per chunk rather than one per row: FTS5 writes an
     index segment per statement, so this is what makes a large thread fast to save."""
-    for i in range(0, len(rows), ROWS_PER_STATEMENT):
-        chunk = rows[i : i + ROWS_PER_STATEMENT]
+    for i in range(0, len(rows), per):
+        chunk = rows[i : i + per]
         values = ",".join([row] * len(chunk))
         conn.execute(f"{head} values {values} {tail}", [v for r in chunk for v in r])
 
@@ -409,11 +477,24 @@ def _post_row(post: Post, thread_id: int, position: int, now: str) -> tuple[obje
         post.reply_parent_id,
         post.reply_root_id,
         post.quote_id,
-        _json(list(post.langs)),
+        _langs(post.langs),
         now,
         now,
         post.raw_json if post.raw_json is not None else _raw(post.raw),
     )
+
+
+_LANGS: dict[tuple[str, ...], str] = {}
+
+
+def _langs(langs: tuple[str, ...]) -> str:
+    # nearly every post has one of a few language lists: encode each once
+    text = _LANGS.get(langs)
+    if text is None:
+        text = _json(list(langs))
+        if len(_LANGS) < 1000:
+            _LANGS[langs] = text
+    return text
 
 
 def _raw(value: object) -> str | None:
