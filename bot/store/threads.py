@@ -121,17 +121,22 @@ def _fresh_counts(
 ) -> dict[str, tuple[int, int, int]]:
     """(posts, gaps, links) by root id of each thread none of whose posts the archive holds
     or another thread of the batch claims: all its rows are about to be written."""
-    claims: dict[str, int] = {}
-    for thread in threads:
-        for post in thread.posts:
-            claims[post.id] = claims.get(post.id, 0) + 1
+    ids = [p.id for thread in threads for p in thread.posts]
+    taken = set(existing)
+    if len(set(ids)) != len(ids):  # a post in two threads: neither is counted here
+        seen: set[str] = set()
+        taken.update(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
     fresh: dict[str, tuple[int, int, int]] = {}
     for thread in threads:
-        if any(p.id in existing or claims[p.id] > 1 for p in thread.posts):
+        posts = thread.posts
+        if taken and not taken.isdisjoint([p.id for p in posts]):
             continue
-        ok = [p for p in thread.posts if p.status == "ok"]
-        links = sum(len(p.links) for p in ok)
-        fresh[thread.root_id] = (len(ok), len(thread.posts) - len(ok), links)
+        ok = links = 0
+        for post in posts:
+            if post.status == "ok":
+                ok += 1
+                links += len(post.links)
+        fresh[thread.root_id] = (ok, len(posts) - ok, links)
     return fresh
 
 

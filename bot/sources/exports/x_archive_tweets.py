@@ -114,9 +114,9 @@ def edit_ids(tweet: dict[str, Any] | Tweet | None) -> list[int]:
     initial = info.initial
     if initial is not None and initial.editTweetIds is not None and info.edit is None:
         # the common case: a post never edited lists its own id alone
-        listed = initial.editTweetIds
-        if len(listed) == 1:
-            return [int(listed[0])] if listed[0].isdigit() else []
+        only = initial.editTweetIds
+        if len(only) == 1:
+            return [int(only[0])] if only[0].isdigit() else []
     for part in (info.initial, info.edit):
         if part is None:
             continue
