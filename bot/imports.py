@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import sys
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ from bot.sources.exports.js_array import paused_gc
 from bot.store import Store
 from bot.store.bulk import save_thread_batch
 
+SWITCH_INTERVAL = 0.0005  # seconds
 READER_THREAD = True  # read the export in a second thread while saving
 BATCH_POSTS = 5_000  # posts per transaction: larger gains little, and a kill loses more work
 Progress = Callable[[int, int], None]  # (posts read, posts in the export or 0 if unknown)
@@ -103,10 +105,17 @@ def import_export(
     """
     # Nothing an import builds holds a reference cycle, and with hundreds of thousands of
     # objects alive, the collector's passes cost more than a tenth of the import.
-    with paused_gc():
-        if export_kind(path) == "bluesky":
-            return _import_bluesky(store, Path(path), handle, progress, batch_posts)
-        return _import_x(store, Path(path), progress, batch_posts)
+    switch = sys.getswitchinterval()
+    # SQLite runs without the GIL; each time it is done it waits for the reading thread to
+    # let go of it, up to the switch interval (5 ms), a few thousand times an import
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        with paused_gc():
+            if export_kind(path) == "bluesky":
+                return _import_bluesky(store, Path(path), handle, progress, batch_posts)
+            return _import_x(store, Path(path), progress, batch_posts)
+    finally:
+        sys.setswitchinterval(switch)
 
 
 def _import_x(

@@ -238,7 +238,11 @@ def _save_thread_rows(
 
 
 def _thread_row(thread: Thread, counts: tuple[int, int, int], now: str) -> tuple[object, ...]:
-    times = [p.created_at for p in thread.posts if p.status == "ok" and p.created_at]
+    posts = thread.posts
+    if len(posts) == 1:  # most threads of an export: one post
+        times = [posts[0].created_at] if posts[0].status == "ok" and posts[0].created_at else []
+    else:
+        times = [p.created_at for p in posts if p.status == "ok" and p.created_at]
     return (
         thread.platform,
         thread.root_id,
@@ -340,7 +344,8 @@ def _save_posts(
                            text, created_at, reply_parent_id, reply_root_id, quote_id,
                            langs, archived_at, updated_at, deleted_at, raw)
         """,
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?)",
+        # raw: JSON as UTF-8 bytes, stored as text
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, cast(? as text))",
         """
         on conflict (id) do update set
           thread_id = excluded.thread_id, position = excluded.position,
@@ -377,7 +382,7 @@ def _save_posts(
     # the same post twice in one batch (two threads claiming it): its links once
     changed = list({p.id: p for p in changed}.values())
     _save_links(conn, changed, now, per)
-    _save_images(conn, changed)
+    _save_images(conn, changed, per)
     return new_posts
 
 
@@ -437,17 +442,20 @@ def _save_links(
     )
 
 
-def _save_images(conn: sqlite3.Connection, posts: list[Post]) -> None:
-    conn.executemany(
-        """
-        insert into images (post_id, position, url, thumb_url, alt, width, height)
-        values (?, ?, ?, ?, ?, ?, ?)
-        """,
+def _save_images(
+    conn: sqlite3.Connection, posts: list[Post], per: int = ROWS_PER_STATEMENT
+) -> None:
+    _insert_rows(
+        conn,
+        "insert into images (post_id, position, url, thumb_url, alt, width, height)",
+        "(?, ?, ?, ?, ?, ?, ?)",
+        "",
         [
             (p.id, i, img.url, img.thumb_url, img.alt, img.width, img.height)
             for p in posts
             for i, img in enumerate(p.images, start=1)
         ],
+        per,
     )
 
 
@@ -460,7 +468,9 @@ def _insert_rows(
     per: int = ROWS_PER_STATEMENT,
 ) -> None:
     """INSERT many rows with one statement per chunk rather than one per row: FTS5 writes an
-    index segment per statement, so this is what makes a large thread fast to save."""
+    index segment per statement, so this is what makes a large thread fast to save; and
+    SQLite gives up Python's GIL once a statement instead of once a row, which a thread
+    reading beside the store (an import) would otherwise make it wait for every time."""
     for i in range(0, len(rows), per):
         chunk = rows[i : i + per]
         values = ",".join([row] * len(chunk))
@@ -502,8 +512,13 @@ def _langs(langs: tuple[str, ...]) -> str:
     return text
 
 
-def _raw(value: object) -> str | None:
-    return _json(value) if value is not None else None
+def _raw(value: object) -> bytes | str | None:
+    if value is None:
+        return None
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:  # integers beyond 64 bits: see _json
+        return json.dumps(value, ensure_ascii=False)
 
 
 def _json(value: object) -> str:

@@ -42,12 +42,13 @@ from bot.sources.exports.x_archive_threads import NewestFirst, Unordered
 from bot.sources.exports.x_archive_tweets import (
     Note,
     edit_ids,
+    export_time,
     find_note,
     is_repost,
     parse_note,
     parse_tweet,
 )
-from bot.sources.x.records import normalize_time, obj
+from bot.sources.x.records import obj
 from bot.sources.x.urls import account_id, post_id, post_url
 from bot.threads import reconstruct
 
@@ -130,17 +131,17 @@ class XArchive:
         come again, larger.
         """
         notes = self._load_notes()
-        assembler = NewestFirst(self.owner.id, self._gap)
+        handed_out: dict[int, int] = {}  # root → size of each thread handed out
         try:
-            yield from self._one_pass(assembler, notes)
+            yield from self._one_pass(NewestFirst(self.owner.id, self._gap), notes, handed_out)
             return
         except Unordered:
             log.info("%s is not listed newest first: reading it twice", self.path)
         self.stats = ExportStats(files=list(self.tweet_files))  # counted again
-        yield from self._two_passes(notes, assembler.emitted)
+        yield from self._two_passes(notes, handed_out)
 
     def _one_pass(
-        self, assembler: NewestFirst, notes: dict[str, list[Note]]
+        self, assembler: NewestFirst, notes: dict[str, list[Note]], handed_out: dict[int, int]
     ) -> Iterator[list[Thread]]:
         owner = self.owner.id.removeprefix("x:")
         damage: BadInput | None = None
@@ -160,11 +161,13 @@ class XArchive:
                         done += assembler.add(number, parent, edits, post)
                     done += assembler.passed()
                 if done:
+                    handed_out.update((int(t.root_id[2:]), len(t.posts)) for t in done)
                     yield self._counted(done)
         except BadInput as e:
             damage = e
         rest = assembler.finish()
         if rest:
+            handed_out.update((int(t.root_id[2:]), len(t.posts)) for t in rest)
             yield self._counted(rest)
         if damage is not None:
             raise damage
@@ -283,7 +286,7 @@ class XArchive:
     def _post(
         self,
         tweet: Tweet | None,
-        raw: str,
+        raw: bytes,
         notes: dict[str, list[Note]],
         edits: list[int] | None = None,
         root_id: str | None = None,
@@ -300,7 +303,7 @@ class XArchive:
         if len(edits) > 1 and _id(tweet.id_str) != max(edits):
             self.stats.superseded += 1
             return None
-        created_at = normalize_time(tweet.created_at)
+        created_at = export_time(tweet.created_at)
         note = find_note(tweet, created_at, notes) if notes else None
         if note is not None:
             self.stats.long_posts += 1

@@ -97,16 +97,16 @@ _RAWS = msgspec.json.Decoder(list[msgspec.Raw])
 _ANY = msgspec.json.Decoder()
 
 
-def decode_elements(data: bytes) -> list[tuple[Tweet | None, str]]:
+def decode_elements(data: bytes) -> list[tuple[Tweet | None, bytes]]:
     """A JSON array of `{"tweet": {...}}` elements → (the fields we read, the element's
-    compact JSON) for each. Raises msgspec.DecodeError for what is not JSON."""
+    compact JSON, UTF-8) for each. Raises msgspec.DecodeError for what is not JSON."""
     compact = msgspec.json.format(data, indent=-1)
     raws = _RAWS.decode(compact)
     try:
         tweets = [e.tweet for e in _ELEMENTS.decode(compact)]
     except msgspec.ValidationError:
         tweets = [_lenient(raw) for raw in raws]
-    return [(tweet, bytes(raw).decode()) for tweet, raw in zip(tweets, raws, strict=True)]
+    return [(tweet, bytes(raw)) for tweet, raw in zip(tweets, raws, strict=True)]
 
 
 def tweet_of(element: Any) -> Tweet | None:

@@ -27,8 +27,7 @@ class Unordered(Exception):
 
 class NewestFirst:
     """Feed every post with `add`, then `passed` after each batch and `finish` at the end;
-    each returns the threads it completed. `emitted` holds each handed-out thread's root id
-    and size, so a second pass can tell which threads it would hand out again unchanged."""
+    each returns the threads it completed."""
 
     def __init__(self, owner_id: str, gap: Callable[[int], Post]) -> None:
         self.owner_id = owner_id
@@ -37,7 +36,7 @@ class NewestFirst:
         self._answers: dict[int, int] = {}  # a waiting post → the id it waits for
         self._latest: dict[int, int] = {}  # an edit's earlier version → its last
         self._previous: int | None = None
-        self.emitted: dict[int, int] = {}
+        self._done: set[int] = set()  # roots of the threads completed
 
     def add(
         self, number: int, parent: int | None, edits: list[int], post: Post | None
@@ -55,11 +54,14 @@ class NewestFirst:
                 self._join(self._waiting.pop(number, []), newest)
             return []
         group = [(number, post)]
-        for version in edits:
-            if version != number:
-                self._latest[version] = number
-        for awaited in {number, *edits}:
-            group.extend(self._waiting.pop(awaited, []))
+        waiting = self._waiting.pop(number, None)
+        if waiting:
+            group += waiting
+        if len(edits) > 1:  # the last version of an edited post
+            for version in edits:
+                if version != number:
+                    self._latest[version] = number
+                    group += self._waiting.pop(version, [])
         if parent is None:
             return [self._thread(number, group)]
         parent = self._latest.get(parent, parent)
@@ -92,13 +94,14 @@ class NewestFirst:
             seen += 1
             if seen > len(self._answers):  # a loop: bad data
                 break
-        if number not in self._waiting and number in self.emitted:
+        if number not in self._waiting and number in self._done:
             raise Unordered  # its thread is already out
         return number
 
     def _thread(self, root: int, group: list[tuple[int, Post]]) -> Thread:
-        for number, _ in group:
-            self._answers.pop(number, None)
+        if len(group) > 1 or group[0][0] != root:
+            for number, _ in group:
+                self._answers.pop(number, None)
         posts = [post for _, post in group]
         root = self._latest.get(root, root)
         root_id = f"x:{root}"
@@ -111,5 +114,5 @@ class NewestFirst:
             for post in posts:
                 post.reply_root_id = root_id if post.id != root_id else None
             thread = reconstruct(posts, root_id)
-        self.emitted[root] = len(thread.posts)
+        self._done.add(root)
         return thread

@@ -43,9 +43,9 @@ class Note:
     raw: dict[str, Any]
 
     @property
-    def raw_json(self) -> str:
-        """The note's JSON (`{"noteTweet": …}`'s value), as text."""
-        return orjson.dumps(self.raw.get("noteTweet")).decode()
+    def raw_json(self) -> bytes:
+        """The note's JSON (`{"noteTweet": …}`'s value), as UTF-8."""
+        return orjson.dumps(self.raw.get("noteTweet"))
 
 
 def parse_note(element: dict[str, Any]) -> Note | None:
@@ -94,6 +94,29 @@ def find_note(
         if key and match_key(note.text).startswith(key[: max(10, len(key) - 2)]):
             return note
     return None
+
+
+_DAYS: dict[str, str] = {}  # "Mar 19 2019" → "2019-03-19T"
+
+
+def export_time(value: str | None) -> str | None:
+    """`normalize_time` for an export's "Tue Mar 19 14:05:17 +0000 2019", its date part
+    worked out once per day (an export has a time per post)."""
+    if value is None or len(value) != 30 or value[20:25] != "+0000":
+        return normalize_time(value)
+    clock = value[11:19]
+    if clock[2] != ":" or clock[5] != ":" or not clock.replace(":", "").isdigit():
+        return None
+    key = value[4:10] + value[25:]
+    day = _DAYS.get(key)
+    if day is None:
+        whole = normalize_time(value)
+        if whole is None:
+            return None
+        day = whole[:11]
+        if len(_DAYS) < 100_000:
+            _DAYS[key] = day
+    return day + clock + ".000Z"
 
 
 def superseded(tweet: dict[str, Any] | Tweet | None) -> bool:
@@ -153,7 +176,7 @@ def parse_archive_tweet(
 
 def parse_tweet(
     tweet: Tweet | None,
-    raw_json: str | None,
+    raw_json: bytes | None,
     owner: Account,
     note: Note | None = None,
     root_id: str | None = None,
@@ -181,7 +204,7 @@ def parse_tweet(
         shown, links = render_text(note.text, list(note.urls))
         if raw_json is not None:
             # the post and its long text, as one object: {"tweet": …, "noteTweet": …}
-            raw_json = raw_json[:-1] + ',"noteTweet":' + note.raw_json + "}"
+            raw_json = raw_json[:-1] + b',"noteTweet":' + note.raw_json + b"}"
     else:
         text = tweet.full_text or tweet.text or ""
         urls = entities.urls if entities is not None else None
