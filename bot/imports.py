@@ -33,7 +33,7 @@ from bot.errors import BadInput
 from bot.models import Thread
 from bot.sources.exports.js_array import paused_gc
 from bot.store import Store
-from bot.store.bulk import save_thread_batch
+from bot.store.bulk import import_cache, save_thread_batch
 
 SWITCH_INTERVAL = 0.0005  # seconds
 READER_THREAD = True  # read the export in a second thread while saving
@@ -173,11 +173,18 @@ def _save_all(
     """Save the threads of `batches`, `batch_posts` posts a transaction, into `summary`."""
     pending: list[Thread] = []
     size = 0
+    # the archive is opened (created) by the first batch, not before: an export refused
+    # at its start leaves no archive behind
+    opened = contextlib.ExitStack()
+    cached = False
 
     def flush() -> None:
-        nonlocal pending, size
+        nonlocal pending, size, cached
         if not pending:
             return
+        if not cached:
+            opened.enter_context(import_cache(store))
+            cached = True
         saved = save_thread_batch(store, pending)
         summary.threads += len(saved)
         summary.posts += size
@@ -187,19 +194,20 @@ def _save_all(
         if progress is not None:
             progress(read(), total())
 
-    try:
-        for threads in prefetched(batches) if READER_THREAD else batches:
-            for thread in threads:
-                pending.append(thread)
-                size += len(thread.posts)
-                if size >= batch_posts:
-                    flush()
-    except BadInput as e:
-        flush()  # the complete threads before the damage
-        raise BadInput(
-            f"{str(e).rstrip('.')}; the {summary.posts:,} posts before it are in the archive"
-        ) from None
-    flush()
+    with opened:
+        try:
+            for threads in prefetched(batches) if READER_THREAD else batches:
+                for thread in threads:
+                    pending.append(thread)
+                    size += len(thread.posts)
+                    if size >= batch_posts:
+                        flush()
+        except BadInput as e:
+            flush()  # the complete threads before the damage
+            raise BadInput(
+                f"{str(e).rstrip('.')}; the {summary.posts:,} posts before it are in the archive"
+            ) from None
+        flush()
 
 
 def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:

@@ -34,6 +34,24 @@ ROWS_PER_STATEMENT = 100
 ROWID_CEILING = 1 << 62
 
 
+# An import writes each page of the posts' indexes once or twice, then moves on: the 64 MiB
+# page cache the store keeps for saving threads all over the file gains it nothing
+# (measured: the same time within noise) and costs ~60 MiB of memory more.
+IMPORT_CACHE_KIB = 16 * 1024
+
+
+@contextmanager
+def import_cache(store: Store) -> Iterator[None]:
+    """A smaller page cache while an import runs, the usual one after."""
+    conn = store.conn
+    before = conn.execute("pragma cache_size").fetchone()[0]
+    conn.execute(f"pragma cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"pragma cache_size = {int(before)}")
+
+
 def save_thread_batch(store: Store, threads: Sequence[Thread]) -> list[SavedThread]:
     """Save `threads` in one transaction, as `save_thread` would save each of them."""
     with store.transaction() as conn, posts_indexed_in_bulk(conn):

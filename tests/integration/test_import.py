@@ -3,11 +3,13 @@ one command; idempotent, edits kept, damage and kills leave the archive consiste
 
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,16 @@ SAME = (
     "select p.id, t.root_post_id, p.position, p.status, p.text, t.post_count, t.link_count "
     "from posts p join threads t on t.id = p.thread_id order by p.id"
 )
+
+
+def _zip_without_tweets() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("photos/README.txt", "holiday pictures")
+    return buffer.getvalue()
+
+
+ZIP_WITHOUT_TWEETS = _zip_without_tweets()
 
 
 def threadbot(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -212,6 +224,7 @@ def test_a_truncated_export_is_one_line_exit_2_and_keeps_a_consistent_archive(
         ("notes.txt", b"these are my notes", "is neither an X data export"),
         ("broken.zip", b"PK\x03\x04 not really a zip", "is neither an X data export"),
         ("repo.car", b"\x00\x01garbage", "not a repository"),
+        ("other.zip", ZIP_WITHOUT_TWEETS, "is not an X data export: it has no data/tweets.js"),
     ],
 )
 def test_an_unrecognised_or_damaged_file_is_one_line_exit_2(
@@ -222,8 +235,7 @@ def test_an_unrecognised_or_damaged_file_is_one_line_exit_2(
     assert run.returncode == 2, run.stderr
     assert run.stderr.startswith("threadbot: error: ") and run.stderr.count("\n") == 1
     assert message in run.stderr and "Traceback" not in run.stderr
-    if name != "repo.car":  # refused before the archive is opened
-        assert not (tmp_path / "archive.db").exists()
+    assert not (tmp_path / "archive.db").exists()  # refused before the archive is made
 
 
 def test_a_damaged_zip_member_keeps_what_came_before(tmp_path: Path) -> None:
