@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -124,8 +125,7 @@ def _fresh_counts(
     ids = [p.id for thread in threads for p in thread.posts]
     taken = set(existing)
     if len(set(ids)) != len(ids):  # a post in two threads: neither is counted here
-        seen: set[str] = set()
-        taken.update(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
+        taken.update(i for i, n in Counter(ids).items() if n > 1)
     fresh: dict[str, tuple[int, int, int]] = {}
     for thread in threads:
         posts = thread.posts

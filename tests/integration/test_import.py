@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -408,3 +409,63 @@ def test_a_repository_missing_a_record_is_exit_2_and_keeps_the_threads_before_it
     db = tmp_path / "archive.db"
     assert rows(db, "select count(*) from posts") == [(150,)]
     assert_consistent(db)
+
+
+# --- the bulk store path -------------------------------------------------------------------
+
+
+def _stable(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The archive's rows without the times of the saves (which differ between two runs)."""
+    return {
+        "threads": rows(
+            db,
+            "select root_post_id, title, url, post_count, gap_count, link_count, "
+            "first_post_at, last_post_at from threads order by root_post_id",
+        ),
+        "posts": rows(
+            db,
+            "select p.id, t.root_post_id, p.position, p.status, p.cid, p.text, p.raw, "
+            "p.deleted_at is not null from posts p join threads t on t.id = p.thread_id "
+            "order by p.id",
+        ),
+        "links": rows(db, "select post_id, position, url, display_text, status from links"),
+        "versions": rows(db, "select post_id, cid, text from post_versions order by post_id"),
+        "search": rows(
+            db,
+            "select p.id from posts_fts join posts p on p.rowid = posts_fts.rowid "
+            "where posts_fts match 'ruled OR corrected' order by p.id",
+        ),
+    }
+
+
+def test_a_batch_writes_the_rows_save_thread_writes_edits_and_deletions_included(
+    tmp_path: Path,
+) -> None:
+    from factories import chain_thread, sample_thread
+
+    from bot.store import Store
+    from bot.store.bulk import save_thread_batch
+    from bot.store.threads import save_thread
+
+    first = [sample_thread(6), chain_thread("q", [("One post only, the judge ruled.", [])])]
+    edited = sample_thread(6, edit={2: "Corrected: the judge ruled on both motions."})
+    # post 5 is gone (the platform shows a gap in its place), post 6 is not in this copy
+    edited.posts = [*edited.posts[:4], replace(edited.posts[4], status="not_found", text="")]
+    second = [edited, first[1]]
+
+    one, batch = Store(tmp_path / "one.db"), Store(tmp_path / "batch.db")
+    for threads in (first, second):
+        for thread in threads:
+            save_thread(one, thread)
+        saved = save_thread_batch(batch, threads)
+        assert [s.root_id for s in saved] == [t.root_id for t in threads]
+    one.close()
+    batch.close()
+    assert _stable(tmp_path / "batch.db") == _stable(tmp_path / "one.db")
+    versions = _stable(tmp_path / "batch.db")["versions"]
+    assert [v[2] for v in versions] == [
+        "Post 2: the judge ruled on the motion. courtlistener.com/docket/2…"
+    ]
+    statuses = [p[3] for p in _stable(tmp_path / "batch.db")["posts"]]
+    assert statuses.count("deleted") == 1 and statuses.count("ok") == 6
+    assert_consistent(tmp_path / "batch.db")
