@@ -4,8 +4,8 @@
 
 Reads an X data export (the zip X sends, or the folder it unpacks to) or a Bluesky
 repository export (a CAR file from `com.atproto.sync.getRepo`) and saves the account's
-threads. The source is read in a second thread while the first saves: SQLite works without
-the GIL, so reading and writing overlap on a machine with two cores.
+threads. (Reading in a second thread while SQLite writes without the GIL was tried: no
+gain measured on two shared cores, so it is one thread.)
 
 Threads are saved a few thousand posts per transaction (store/bulk.py), each row as
 `save_thread` writes it: importing the same export twice changes nothing, a post whose text
@@ -20,14 +20,11 @@ Links are saved as pending, not resolved: an export can hold a hundred thousand 
 from __future__ import annotations
 
 import contextlib
-import queue
-import sys
-import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Literal
 
 from bot.errors import BadInput
 from bot.models import Thread
@@ -35,12 +32,9 @@ from bot.sources.exports.js_array import paused_gc
 from bot.store import Store
 from bot.store.bulk import import_cache, save_thread_batch
 
-SWITCH_INTERVAL = 0.0005  # seconds
-READER_THREAD = True  # read the export in a second thread while saving
 BATCH_POSTS = 5_000  # posts per transaction: larger gains little, and a kill loses more work
 Progress = Callable[[int, int], None]  # (posts read, posts in the export or 0 if unknown)
 ExportKind = Literal["x", "bluesky"]
-T = TypeVar("T")
 
 
 @dataclass
@@ -105,17 +99,10 @@ def import_export(
     """
     # Nothing an import builds holds a reference cycle, and with hundreds of thousands of
     # objects alive, the collector's passes cost more than a tenth of the import.
-    switch = sys.getswitchinterval()
-    # SQLite runs without the GIL; each time it is done it waits for the reading thread to
-    # let go of it, up to the switch interval (5 ms), a few thousand times an import
-    sys.setswitchinterval(SWITCH_INTERVAL)
-    try:
-        with paused_gc():
-            if export_kind(path) == "bluesky":
-                return _import_bluesky(store, Path(path), handle, progress, batch_posts)
-            return _import_x(store, Path(path), progress, batch_posts)
-    finally:
-        sys.setswitchinterval(switch)
+    with paused_gc():
+        if export_kind(path) == "bluesky":
+            return _import_bluesky(store, Path(path), handle, progress, batch_posts)
+        return _import_x(store, Path(path), progress, batch_posts)
 
 
 def _import_x(
@@ -196,7 +183,7 @@ def _save_all(
 
     with opened:
         try:
-            for threads in prefetched(batches) if READER_THREAD else batches:
+            for threads in batches:
                 for thread in threads:
                     pending.append(thread)
                     size += len(thread.posts)
@@ -208,42 +195,3 @@ def _save_all(
                 f"{str(e).rstrip('.')}; the {summary.posts:,} posts before it are in the archive"
             ) from None
         flush()
-
-
-def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
-    """`items`, produced in a second thread up to `depth` ahead of the consumer.
-
-    An exception in the producer is raised in the consumer, in its place in the sequence.
-    A consumer that stops early leaves the producer blocked on a full queue; it is a daemon
-    thread, and the generator's close wakes it.
-    """
-    channel: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if stop.is_set():
-                    return
-                channel.put((True, item))
-        except BaseException as e:  # handed to the consumer, raised there
-            channel.put((False, e))
-            return
-        channel.put((False, None))
-
-    worker = threading.Thread(target=produce, name="export-reader", daemon=True)
-    worker.start()
-    try:
-        while True:
-            ok, value = channel.get()
-            if ok:
-                yield cast(T, value)
-                continue
-            if isinstance(value, BaseException):
-                raise value
-            return
-    finally:
-        stop.set()
-        while worker.is_alive():  # unblock a producer waiting on a full queue
-            with contextlib.suppress(queue.Empty):
-                channel.get(timeout=0.05)

@@ -468,9 +468,7 @@ def _insert_rows(
     per: int = ROWS_PER_STATEMENT,
 ) -> None:
     """INSERT many rows with one statement per chunk rather than one per row: FTS5 writes an
-    index segment per statement, so this is what makes a large thread fast to save; and
-    SQLite gives up Python's GIL once a statement instead of once a row, which a thread
-    reading beside the store (an import) would otherwise make it wait for every time."""
+    index segment per statement, so this is what makes a large thread fast to save."""
     for i in range(0, len(rows), per):
         chunk = rows[i : i + per]
         values = ",".join([row] * len(chunk))
