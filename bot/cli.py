@@ -198,6 +198,49 @@ def _resolve(settings: Settings, store: Any, **which: Any) -> None:
         )
 
 
+@cli.command("import")
+@click.argument("path", type=click.Path(path_type=str))
+@click.option(
+    "--handle", default="", help="The account's handle (a Bluesky CAR names only its DID)."
+)
+@click.option("--links", is_flag=True, help="Then resolve the imported links (can be very many).")
+@click.pass_context
+@reports_errors
+def import_(ctx: click.Context, path: str, handle: str, links: bool) -> None:
+    """Import an X data export (the zip or its folder) or a Bluesky repository (.car).
+
+    Saves every thread of the account, a few thousand posts per transaction: importing
+    twice changes nothing, and a damaged file keeps what came before it. Links are saved
+    unresolved; `threadbot resolve` (or --links) fetches them.
+    """
+    from bot.imports import export_kind, import_export
+    from bot.store import Store
+
+    settings = settings_from(ctx)
+    export_kind(path)  # an unrecognised file is refused before the archive is opened
+    store = Store(settings.db)
+    bar = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=1, label="posts", file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None and total:
+            bar.length = max(total, done)
+            bar.update(done - bar.pos)
+
+    try:
+        try:
+            summary = import_export(store, path, handle=handle.lstrip("@"), progress=progress)
+        finally:
+            if bar is not None:
+                bar.render_finish()
+        click.echo(summary.line(resolving=links))
+        if links and summary.links:
+            _resolve(settings, store)
+    finally:
+        store.close()
+
+
 @cli.command()
 @click.option("--all", "everything", is_flag=True, help="Annotate everything again.")
 @click.pass_context

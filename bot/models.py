@@ -82,6 +82,9 @@ class Post:
     images: list[Image] = field(default_factory=list)
     reply_count: int = 0
     raw: dict[str, Any] | None = None
+    # the same JSON already encoded (UTF-8 bytes or text), when the source has it so (an
+    # export): the store writes it as it is instead of encoding `raw`
+    raw_json: bytes | str | None = None
 
 
 @dataclass

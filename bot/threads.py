@@ -35,10 +35,12 @@ def reconstruct(posts: Iterable[Post], root_id: str) -> Thread:
     for post in by_id.values():
         if post.id != root_id and post.reply_parent_id and post.author_id == author:
             children[post.reply_parent_id].append(post)
-    sizes = _subtree_sizes(by_id[root_id], children, by_id)
+    branched = any(len(siblings) > 1 for siblings in children.values())
+    # most threads are one line of replies: no branch to weigh
+    sizes = _subtree_sizes(by_id[root_id], children, by_id) if branched else {}
     for siblings in children.values():
-        siblings.sort(key=lambda p: (_sort_time(p, children), p.id))
         if len(siblings) > 1:
+            siblings.sort(key=lambda p: (_sort_time(p, children), p.id))
             # the largest branch; of equals, the latest, so equals keep the order written
             main = max(reversed(siblings), key=lambda p: sizes.get(p.id, 1))
             siblings.remove(main)

@@ -7,11 +7,11 @@ its text and gets status "deleted".
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import orjson
 
@@ -70,48 +70,118 @@ def save_thread(store: Store, thread: Thread) -> SavedThread:
     changed keeps its old version in post_versions; a post that disappeared keeps its
     text and gets status "deleted" and deleted_at.
     """
-    now = utc_now()
-    thread = _with_versions(thread)
     with store.transaction() as conn:
-        _save_accounts(conn, thread, now)
-        thread_id = _save_thread_row(conn, thread, now)
-        new_posts = _save_posts(conn, thread, thread_id, now)
-        # the counts shown beside each thread in Datasette, kept with the thread row
-        counts = conn.execute(
-            """
+        (saved,) = save_threads_in(conn, [thread], utc_now())
+    return saved
+
+
+def save_threads_in(
+    conn: sqlite3.Connection,
+    threads: Sequence[Thread],
+    now: str,
+    rows_per_statement: int = ROWS_PER_STATEMENT,
+) -> list[SavedThread]:
+    """The rows of many threads, inside the caller's transaction (a statement per
+    `rows_per_statement` rows, whatever the number of threads), with `save_thread`'s
+    semantics for each. Threads with the same root: the last one wins."""
+    if not threads:
+        return []
+    existing = _archived(conn, [p.id for thread in threads for p in thread.posts])
+    fresh = _fresh_counts(threads, existing)
+    _save_accounts(conn, threads, now)
+    rows = _save_thread_rows(conn, threads, fresh, now, rows_per_statement)
+    thread_ids = [rows[t.root_id][0] for t in threads]
+    new_posts = _save_posts(conn, threads, thread_ids, existing, now, rows_per_statement)
+    # a thread new in this batch has the counts it was inserted with; the others' counts
+    # come from the archive, which may hold posts this copy of the thread does not
+    counts = {
+        thread_id: (*fresh[root], handle)
+        for root, (thread_id, inserted, handle) in rows.items()
+        if inserted and root in fresh
+    }
+    counts.update(_update_counts(conn, sorted({i for i in thread_ids if i not in counts})))
+    saved = []
+    for thread, thread_id, new in zip(threads, thread_ids, new_posts, strict=True):
+        posts, gaps, links, handle = counts[thread_id]
+        saved.append(
+            SavedThread(
+                id=thread_id,
+                root_id=thread.root_id,
+                author_handle=handle or thread.author_id,
+                post_count=posts,
+                gap_count=gaps,
+                link_count=links,
+                new_posts=new,
+            )
+        )
+    return saved
+
+
+def _fresh_counts(
+    threads: Sequence[Thread], existing: dict[str, _Archived]
+) -> dict[str, tuple[int, int, int]]:
+    """(posts, gaps, links) by root id of each thread none of whose posts the archive holds
+    or another thread of the batch claims: all its rows are about to be written."""
+    ids = [p.id for thread in threads for p in thread.posts]
+    taken = set(existing)
+    if len(set(ids)) != len(ids):  # a post in two threads: neither is counted here
+        taken.update(i for i, n in Counter(ids).items() if n > 1)
+    fresh: dict[str, tuple[int, int, int]] = {}
+    for thread in threads:
+        posts = thread.posts
+        if taken and not taken.isdisjoint([p.id for p in posts]):
+            continue
+        ok = links = 0
+        for post in posts:
+            if post.status == "ok":
+                ok += 1
+                links += len(post.links)
+        fresh[thread.root_id] = (ok, len(posts) - ok, links)
+    return fresh
+
+
+def _update_counts(
+    conn: sqlite3.Connection, thread_ids: list[int]
+) -> dict[int, tuple[int, int, int, str | None]]:
+    """The counts shown beside each thread in Datasette, kept with the thread row:
+    (posts, gaps, links, the author's handle) by thread id."""
+    out: dict[int, tuple[int, int, int, str | None]] = {}
+    for i in range(0, len(thread_ids), IN_CHUNK):
+        chunk = thread_ids[i : i + IN_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"""
             with c as (
-              select count(*) filter (where p.status = 'ok') as ok,
+              select p.thread_id as t,
+                     count(*) filter (where p.status = 'ok') as ok,
                      count(*) filter (where p.status != 'ok') as gaps,
-                     (select count(*) from links l join posts p2 on p2.id = l.post_id
-                      where p2.thread_id = :t) as links
-              from posts p where p.thread_id = :t
+                     sum((select count(*) from links l where l.post_id = p.id)) as links
+              from posts p where p.thread_id in ({marks}) group by p.thread_id
             )
             update threads set
               post_count = c.ok, gap_count = c.gaps, link_count = c.links
             from c
-            where id = :t
-            returning post_count, gap_count, link_count,
-                      (select handle from accounts where id = :a)
+            where threads.id = c.t
+            returning id, post_count, gap_count, link_count,
+                      (select handle from accounts where accounts.id = threads.author_id)
             """,
-            {"t": thread_id, "a": thread.author_id},
-        ).fetchone()
-    return SavedThread(
-        id=thread_id,
-        root_id=thread.root_id,
-        author_handle=counts[3] or thread.author_id,
-        post_count=counts[0],
-        gap_count=counts[1],
-        link_count=counts[2],
-        new_posts=new_posts,
-    )
-
-
-def _save_accounts(conn: sqlite3.Connection, thread: Thread, now: str) -> None:
-    accounts = {p.author.id: p.author for p in thread.posts if p.author is not None}
-    if thread.author_id not in accounts:
-        accounts.setdefault(
-            thread.author_id, Account(id=thread.author_id, platform=thread.platform, handle="")
+            chunk,
         )
+        for row in rows:
+            out[row[0]] = (row[1], row[2], row[3], row[4])
+    return out
+
+
+def _save_accounts(conn: sqlite3.Connection, threads: Sequence[Thread], now: str) -> None:
+    accounts: dict[str, Account] = {}
+    for thread in threads:
+        for post in thread.posts:
+            if post.author is not None:
+                accounts[post.author.id] = post.author
+        if thread.author_id not in accounts:
+            accounts[thread.author_id] = Account(
+                id=thread.author_id, platform=thread.platform, handle=""
+            )
     conn.executemany(
         """
         insert into accounts (id, platform, handle, display_name, avatar_url,
@@ -131,68 +201,141 @@ def _save_accounts(conn: sqlite3.Connection, thread: Thread, now: str) -> None:
     )
 
 
-def _save_thread_row(conn: sqlite3.Connection, thread: Thread, now: str) -> int:
-    present = thread.present_posts
-    title_post = next((p for p in thread.posts if p.status == "ok"), None)
-    title = (title_post.text.strip().splitlines() or [""])[0] if title_post else ""
-    if len(title) > TITLE_LENGTH:
-        title = title[: TITLE_LENGTH - 1].rstrip() + "…"
-    times = [p.created_at for p in present if p.created_at]
-    row = conn.execute(
-        """
-        insert into threads (platform, root_post_id, author_id, title, url, post_count,
-                             link_count, gap_count, first_post_at, last_post_at,
-                             archived_at, updated_at)
-        values (?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?)
-        on conflict (root_post_id) do update set
-          title = excluded.title, url = excluded.url,
-          first_post_at = excluded.first_post_at, last_post_at = excluded.last_post_at,
-          updated_at = excluded.updated_at
-        returning id
-        """,
-        [
-            thread.platform,
-            thread.root_id,
-            thread.author_id,
-            title,
-            thread.posts[0].url if thread.posts else "",
-            min(times) if times else None,
-            max(times) if times else None,
-            now,
-            now,
-        ],
-    ).fetchone()
-    return int(row[0])
+def _save_thread_rows(
+    conn: sqlite3.Connection,
+    threads: Sequence[Thread],
+    fresh: dict[str, tuple[int, int, int]],
+    now: str,
+    per: int,
+) -> dict[str, tuple[int, bool, str | None]]:
+    """Each thread's row inserted or updated: (id, inserted now, the author's handle) by
+    root id. A fresh thread (see `_fresh_counts`) is inserted with its counts."""
+    rows: dict[str, tuple[int, bool, str | None]] = {}
+    for i in range(0, len(threads), per):
+        chunk = threads[i : i + per]
+        values = ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+        found = conn.execute(
+            f"""
+            insert into threads (platform, root_post_id, author_id, title, url, post_count,
+                                 gap_count, link_count, first_post_at, last_post_at,
+                                 archived_at, updated_at)
+            values {values}
+            on conflict (root_post_id) do update set
+              title = excluded.title, url = excluded.url,
+              first_post_at = excluded.first_post_at, last_post_at = excluded.last_post_at,
+              updated_at = excluded.updated_at
+            returning root_post_id, id, archived_at,
+                      (select handle from accounts where accounts.id = threads.author_id)
+            """,
+            [
+                v
+                for thread in chunk
+                for v in _thread_row(thread, fresh.get(thread.root_id, (0, 0, 0)), now)
+            ],
+        )
+        rows.update((r[0], (int(r[1]), r[2] == now, r[3])) for r in found)
+    return rows
 
 
-def _save_posts(conn: sqlite3.Connection, thread: Thread, thread_id: int, now: str) -> int:
-    ids = [p.id for p in thread.posts]
-    existing: dict[str, tuple[str, str]] = {}
+def _thread_row(thread: Thread, counts: tuple[int, int, int], now: str) -> tuple[object, ...]:
+    posts = thread.posts
+    if len(posts) == 1:  # most threads of an export: one post
+        times = [posts[0].created_at] if posts[0].status == "ok" and posts[0].created_at else []
+    else:
+        times = [p.created_at for p in posts if p.status == "ok" and p.created_at]
+    return (
+        thread.platform,
+        thread.root_id,
+        thread.author_id,
+        _title(thread),
+        thread.posts[0].url if thread.posts else "",
+        *counts,
+        min(times) if times else None,
+        max(times) if times else None,
+        now,
+        now,
+    )
+
+
+def _title(thread: Thread) -> str:
+    """The first line of the first post we hold the text of, cut to TITLE_LENGTH."""
+    text = next((p.text for p in thread.posts if p.status == "ok"), "")
+    line = (text.strip().splitlines() or [""])[0]
+    if len(line) > TITLE_LENGTH:
+        line = line[: TITLE_LENGTH - 1].rstrip() + "…"
+    return line
+
+
+@dataclass(frozen=True)
+class _Archived:
+    """What the archive holds of a post, to tell a new version from the same one."""
+
+    cid: str
+    status: str
+    text: str
+
+
+def _edited(before: _Archived, post: Post) -> bool:
+    """Whether `post` is another version of the post archived as `before`: its CID differs
+    (Bluesky), or, for a platform without content ids (X), its text."""
+    if before.cid or post.cid:
+        return before.cid != post.cid
+    return before.text != post.text
+
+
+def _held(before: _Archived) -> bool:
+    """Whether the archive holds the post's content (not only a gap in its place)."""
+    return before.status in ("ok", "deleted") and bool(before.cid or before.text)
+
+
+def _archived(conn: sqlite3.Connection, ids: list[str]) -> dict[str, _Archived]:
+    found: dict[str, _Archived] = {}
     for i in range(0, len(ids), IN_CHUNK):
         chunk = ids[i : i + IN_CHUNK]
         marks = ",".join("?" * len(chunk))
-        for row in conn.execute(f"select id, cid, status from posts where id in ({marks})", chunk):
-            existing[row[0]] = (row[1], row[2])
+        for row in conn.execute(
+            f"select id, cid, status, text from posts where id in ({marks})", chunk
+        ):
+            found[row[0]] = _Archived(row[1] or "", row[2], row[3] or "")
+    return found
 
-    upserts, gone, versions = [], [], []
-    for position, post in enumerate(thread.posts, start=1):
-        before = existing.get(post.id)
-        if post.status == "ok":
-            if before and before[0] and before[0] != post.cid:
-                versions.append((post.id, now))
-            upserts.append(_post_row(post, thread_id, position, now))
-        elif before and before[1] in ("ok", "deleted"):
-            # we had the text: keep it, note that the post is gone
-            gone.append((position, thread_id, now, now, post.id))
-        else:
-            upserts.append(_post_row(post, thread_id, position, now))
+
+def _save_posts(
+    conn: sqlite3.Connection,
+    threads: Sequence[Thread],
+    thread_ids: list[int],
+    existing: dict[str, _Archived],
+    now: str,
+    per: int,
+) -> list[int]:
+    """Every post of `threads` inserted, updated or marked gone (`existing`: what the
+    archive held of them); the number of posts each thread has that it did not hold."""
+    upserts, gone, versions, changed = [], [], [], []
+    new_posts = []
+    for thread, thread_id in zip(threads, thread_ids, strict=True):
+        new = 0
+        for position, post in enumerate(thread.posts, start=1):
+            before = existing.get(post.id)
+            new += before is None
+            if post.status == "ok":
+                if before is None or _edited(before, post):
+                    changed.append(post)
+                    if before is not None and _held(before):
+                        versions.append((now, post.id))
+                upserts.append(_post_row(post, thread_id, position, now))
+            elif before is not None and _held(before):
+                # we had the text: keep it, note that the post is gone
+                gone.append((position, thread_id, now, now, post.id, position))
+            else:
+                upserts.append(_post_row(post, thread_id, position, now))
+        new_posts.append(new)
 
     conn.executemany(
         """
         insert into post_versions (post_id, cid, text, raw, replaced_at)
         select id, cid, text, raw, ? from posts where id = ?
         """,
-        [(at, post_id) for post_id, at in versions],
+        versions,
     )
     _insert_rows(
         conn,
@@ -201,7 +344,8 @@ def _save_posts(conn: sqlite3.Connection, thread: Thread, thread_id: int, now: s
                            text, created_at, reply_parent_id, reply_root_id, quote_id,
                            langs, archived_at, updated_at, deleted_at, raw)
         """,
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?)",
+        # raw: JSON as UTF-8 bytes, stored as text
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, cast(? as text))",
         """
         on conflict (id) do update set
           thread_id = excluded.thread_id, position = excluded.position,
@@ -211,11 +355,13 @@ def _save_posts(conn: sqlite3.Connection, thread: Thread, thread_id: int, now: s
           reply_root_id = excluded.reply_root_id, quote_id = excluded.quote_id,
           langs = excluded.langs, raw = excluded.raw,
           updated_at = excluded.updated_at, deleted_at = null
-        where (posts.thread_id, posts.position, posts.status, posts.cid, posts.url)
+        where (posts.thread_id, posts.position, posts.status, posts.cid, posts.url,
+               posts.text)
               is not (excluded.thread_id, excluded.position, excluded.status,
-                      excluded.cid, excluded.url)
+                      excluded.cid, excluded.url, excluded.text)
         """,
         upserts,
+        per,
     )
     conn.executemany(
         """
@@ -223,11 +369,8 @@ def _save_posts(conn: sqlite3.Connection, thread: Thread, thread_id: int, now: s
                deleted_at = coalesce(deleted_at, ?), updated_at = ?
         where id = ? and (status != 'deleted' or position is not ?)
         """,
-        [(*g, g[0]) for g in gone],
+        gone,
     )
-    changed = [
-        p for p in thread.posts if p.status == "ok" and existing.get(p.id, ("",))[0] != p.cid
-    ]
     # Only a post saved before has links or images to take away. An edit that removed
     # links: the old ones live on in post_versions.raw.
     edited = [p for p in changed if p.id in existing]
@@ -236,12 +379,16 @@ def _save_posts(conn: sqlite3.Connection, thread: Thread, thread_id: int, now: s
         [(p.id, len(p.links)) for p in edited],
     )
     conn.executemany("delete from images where post_id = ?", [(p.id,) for p in edited])
-    _save_links(conn, changed, now)
-    _save_images(conn, changed)
-    return sum(1 for p in thread.posts if p.id not in existing)
+    # the same post twice in one batch (two threads claiming it): its links once
+    changed = list({p.id: p for p in changed}.values())
+    _save_links(conn, changed, now, per)
+    _save_images(conn, changed, per)
+    return new_posts
 
 
-def _save_links(conn: sqlite3.Connection, posts: list[Post], now: str) -> None:
+def _save_links(
+    conn: sqlite3.Connection, posts: list[Post], now: str, per: int = ROWS_PER_STATEMENT
+) -> None:
     rows = []
     for post in posts:
         for position, link in enumerate(post.links, start=1):
@@ -291,52 +438,39 @@ def _save_links(conn: sqlite3.Connection, posts: list[Post], now: str) -> None:
           docket_id = iif(links.url = excluded.url, links.docket_id, null)
         """,
         rows,
+        per,
     )
 
 
-def _save_images(conn: sqlite3.Connection, posts: list[Post]) -> None:
-    conn.executemany(
-        """
-        insert into images (post_id, position, url, thumb_url, alt, width, height)
-        values (?, ?, ?, ?, ?, ?, ?)
-        """,
+def _save_images(
+    conn: sqlite3.Connection, posts: list[Post], per: int = ROWS_PER_STATEMENT
+) -> None:
+    _insert_rows(
+        conn,
+        "insert into images (post_id, position, url, thumb_url, alt, width, height)",
+        "(?, ?, ?, ?, ?, ?, ?)",
+        "",
         [
             (p.id, i, img.url, img.thumb_url, img.alt, img.width, img.height)
             for p in posts
             for i, img in enumerate(p.images, start=1)
         ],
+        per,
     )
 
 
-def _with_versions(thread: Thread) -> Thread:
-    """Every post readable with a version id (`cid`): the platform's (Bluesky's content
-    hash), or, where the platform gives none (X), a hash of what the post shows, so an edit
-    is noticed and its earlier version kept all the same."""
-    if all(p.cid or p.status != "ok" for p in thread.posts):
-        return thread
-    posts = [
-        p if p.cid or p.status != "ok" else replace(p, cid=content_version(p)) for p in thread.posts
-    ]
-    return replace(thread, posts=posts)
-
-
-def content_version(post: Post) -> str:
-    shown = [
-        post.text,
-        post.quote_id or "",
-        *(f"{link.url} {link.display_text or ''}" for link in post.links),
-        *(f"{image.url} {image.alt}" for image in post.images),
-    ]
-    return "sha256:" + hashlib.sha256("\x00".join(shown).encode("utf-8")).hexdigest()[:32]
-
-
 def _insert_rows(
-    conn: sqlite3.Connection, head: str, row: str, tail: str, rows: Sequence[tuple[object, ...]]
+    conn: sqlite3.Connection,
+    head: str,
+    row: str,
+    tail: str,
+    rows: Sequence[tuple[object, ...]],
+    per: int = ROWS_PER_STATEMENT,
 ) -> None:
     """INSERT many rows with one statement per chunk rather than one per row: FTS5 writes an
     index segment per statement, so this is what makes a large thread fast to save."""
-    for i in range(0, len(rows), ROWS_PER_STATEMENT):
-        chunk = rows[i : i + ROWS_PER_STATEMENT]
+    for i in range(0, len(rows), per):
+        chunk = rows[i : i + per]
         values = ",".join([row] * len(chunk))
         conn.execute(f"{head} values {values} {tail}", [v for r in chunk for v in r])
 
@@ -356,11 +490,33 @@ def _post_row(post: Post, thread_id: int, position: int, now: str) -> tuple[obje
         post.reply_parent_id,
         post.reply_root_id,
         post.quote_id,
-        _json(list(post.langs)),
+        _langs(post.langs),
         now,
         now,
-        _json(post.raw) if post.raw is not None else None,
+        post.raw_json if post.raw_json is not None else _raw(post.raw),
     )
+
+
+_LANGS: dict[tuple[str, ...], str] = {}
+
+
+def _langs(langs: tuple[str, ...]) -> str:
+    # nearly every post has one of a few language lists: encode each once
+    text = _LANGS.get(langs)
+    if text is None:
+        text = _json(list(langs))
+        if len(_LANGS) < 1000:
+            _LANGS[langs] = text
+    return text
+
+
+def _raw(value: object) -> bytes | str | None:
+    if value is None:
+        return None
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:  # integers beyond 64 bits: see _json
+        return json.dumps(value, ensure_ascii=False)
 
 
 def _json(value: object) -> str:

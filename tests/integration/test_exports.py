@@ -276,3 +276,37 @@ def test_unknown_or_malformed_dids_are_bad_input(directory: tuple[str, type[_Dir
         resolve_pds("did:plc:nopds", plc=base)
     with pytest.raises(ServiceError, match="cannot read the DID document"):
         resolve_pds(DID, plc="http://127.0.0.1:9")
+
+
+def test_an_export_listed_oldest_first_gives_the_same_threads(tmp_path: Path) -> None:
+    tweets, notes = generated_tweets(OWNER, 800, seed=11)
+    newest = write_export(tmp_path / "newest", OWNER, tweets, notes, per_file=300)
+    oldest = write_export(tmp_path / "oldest", OWNER, tweets[::-1], notes, per_file=300)
+
+    def threads(path: Path) -> tuple[list[tuple[str, list[str]]], int]:
+        with XArchive(path) as export:
+            got = sorted((t.root_id, [p.id for p in t.posts]) for t in export.threads())
+            return got, export.stats.posts
+
+    assert threads(oldest) == threads(newest)
+    assert len(threads(newest)[0]) > 100
+
+
+def test_disorder_found_late_hands_out_the_rest_and_no_thread_twice_unchanged(
+    tmp_path: Path,
+) -> None:
+    tweets, notes = generated_tweets(OWNER, 3000, seed=5)
+    clean = write_export(tmp_path / "clean", OWNER, tweets, notes)
+    swapped = list(tweets)
+    swapped[2500], swapped[2501] = swapped[2501], swapped[2500]  # noticed after ~4 batches
+    late = write_export(tmp_path / "late", OWNER, swapped, notes)
+    with XArchive(clean) as export:
+        expected = {t.root_id: [p.id for p in t.posts] for t in export.threads()}
+    got: dict[str, list[str]] = {}
+    with XArchive(late) as export:
+        for thread in export.threads():
+            ids = [p.id for p in thread.posts]
+            assert got.get(thread.root_id) != ids  # again only if it changed
+            got[thread.root_id] = ids
+        assert export.stats.threads == len(expected)
+    assert got == expected

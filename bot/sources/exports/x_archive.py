@@ -20,6 +20,7 @@ after every complete thread before that spot has been handed out.
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 import zlib
@@ -36,17 +37,22 @@ from bot.errors import BadInput
 from bot.models import Account, Post, Thread
 from bot.sources.exports.js_array import DECODE_DICTS, Decode, iter_js_array, paused_gc
 from bot.sources.exports.x_archive_heads import decode_heads
+from bot.sources.exports.x_archive_schema import Tweet, decode_elements
+from bot.sources.exports.x_archive_threads import NewestFirst, Unordered
 from bot.sources.exports.x_archive_tweets import (
     Note,
+    edit_ids,
+    export_time,
     find_note,
     is_repost,
-    parse_archive_tweet,
     parse_note,
-    superseded,
+    parse_tweet,
 )
-from bot.sources.x.records import normalize_time, obj
+from bot.sources.x.records import obj
 from bot.sources.x.urls import account_id, post_id, post_url
 from bot.threads import reconstruct
+
+log = logging.getLogger(__name__)
 
 PART = re.compile(r"^(tweets?|note-tweet)(?:-part(\d+))?\.js$")
 MANIFEST = "data/manifest.js"
@@ -78,6 +84,8 @@ class XArchive:
         if not self.tweet_files:
             raise BadInput(f"{self.path} is an X data export without tweets (no data/tweets.js)")
         self.stats = ExportStats(files=list(self.tweet_files))
+        # what the manifest says the tweet files hold (reposts included), 0 if it does not
+        self.listed_posts = _listed_count(manifest)
         self._notes: dict[str, list[Note]] | None = None
 
     def __enter__(self) -> XArchive:
@@ -101,9 +109,9 @@ class XArchive:
         """Every post, a batch at a time, in the export's order. `reply_root_id` is left
         unset: only `thread_batches` knows the threads."""
         notes = self._load_notes()
-        for batch in self._elements():
-            with paused_gc():  # a batch's posts hold no cycles: see js_array
-                posts = [p for p in (self._post(e, notes, None) for e in batch) if p]
+        for batch in self._elements(decode=decode_elements):
+            with paused_gc():
+                posts = [p for p in (self._post(t, raw, notes) for t, raw in batch) if p]
             self.stats.posts += len(posts)
             if posts:
                 yield posts
@@ -118,58 +126,101 @@ class XArchive:
 
         A thread is the owner's post that answers no post of the owner's, and every
         self-reply below it; one whose first post is gone from the export starts with a gap
-        (status "deleted").
+        (status "deleted"). An export listed newest first (as X writes them) is read once;
+        another is read twice, and a thread handed out before its disorder was noticed may
+        come again, larger.
         """
-        roots, sizes, damage = self._thread_plan()
         notes = self._load_notes()
-        pending: dict[int, list[Post]] = defaultdict(list)
+        handed_out: dict[int, int] = {}  # root → size of each thread handed out
         try:
-            for batch in self._elements():
+            yield from self._one_pass(NewestFirst(self.owner.id, self._gap), notes, handed_out)
+            return
+        except Unordered:
+            log.info("%s is not listed newest first: reading it twice", self.path)
+        self.stats = ExportStats(files=list(self.tweet_files))  # counted again
+        yield from self._two_passes(notes, handed_out)
+
+    def _one_pass(
+        self, assembler: NewestFirst, notes: dict[str, list[Note]], handed_out: dict[int, int]
+    ) -> Iterator[list[Thread]]:
+        owner = self.owner.id.removeprefix("x:")
+        damage: BadInput | None = None
+        try:
+            for batch in self._elements(decode=decode_elements):
                 done: list[Thread] = []
                 with paused_gc():  # a batch's posts hold no cycles: see js_array
-                    self._assemble(batch, roots, sizes, notes, pending, done)
-                self.stats.posts += sum(len(t.posts) for t in done)
-                self.stats.threads += len(done)
+                    for tweet, raw in batch:
+                        number = _id(tweet.id_str) if tweet is not None else None
+                        if tweet is None or number is None:
+                            continue
+                        edits = edit_ids(tweet)
+                        post = self._post(tweet, raw, notes, edits)
+                        parent = None
+                        if tweet.in_reply_to_user_id_str == owner:
+                            parent = _id(tweet.in_reply_to_status_id_str)
+                        done += assembler.add(number, parent, edits, post)
+                    done += assembler.passed()
                 if done:
-                    yield done
+                    handed_out.update((int(t.root_id[2:]), len(t.posts)) for t in done)
+                    yield self._counted(done)
+        except BadInput as e:
+            damage = e
+        rest = assembler.finish()
+        if rest:
+            handed_out.update((int(t.root_id[2:]), len(t.posts)) for t in rest)
+            yield self._counted(rest)
+        if damage is not None:
+            raise damage
+
+    def _two_passes(
+        self, notes: dict[str, list[Note]], emitted: dict[int, int]
+    ) -> Iterator[list[Thread]]:
+        """Threads of an export in any order: a first pass finds each post's thread root and
+        each thread's size, the second builds them. Threads in `emitted` (root → size) are
+        counted but not handed out again."""
+        roots, sizes, damage = self._thread_plan()
+        pending: dict[int, list[Post]] = defaultdict(list)
+        owner_id = self.owner.id
+        try:
+            for batch in self._elements(decode=decode_elements):
+                done: list[Thread] = []
+                with paused_gc():
+                    for tweet, raw in batch:
+                        number = _id(tweet.id_str) if tweet is not None else None
+                        if tweet is None or number is None or number not in roots:
+                            self._post(tweet, raw, notes)  # counts what is left out
+                            continue
+                        root = roots[number]
+                        post = self._post(tweet, raw, notes, root_id=post_id(str(root)))
+                        if post is None:
+                            continue
+                        if root == number and sizes[root] == 1:
+                            done.append(Thread(post.id, "x", owner_id, [post]))
+                            continue
+                        pending[root].append(post)
+                        if len(pending[root]) == sizes[root]:
+                            done.append(self._thread(root, pending.pop(root)))
+                if done:
+                    yield self._new(self._counted(done), emitted)
         except BadInput:
             if damage is None:
                 raise
         # the files ended, or stopped where the first pass found them damaged
         rest = [self._thread(root, posts) for root, posts in pending.items()]
         if rest:
-            self.stats.posts += sum(len(t.posts) for t in rest)
-            self.stats.threads += len(rest)
-            yield rest
+            yield self._new(self._counted(rest), emitted)
         if damage is not None:
             raise damage
 
-    def _assemble(
-        self,
-        batch: list[Any],
-        roots: dict[int, int],
-        sizes: dict[int, int],
-        notes: dict[str, list[Note]],
-        pending: dict[int, list[Post]],
-        done: list[Thread],
-    ) -> None:
-        """Posts of one batch into their threads; each thread complete goes to `done`."""
-        for element in batch:
-            tweet = obj(element, "tweet")
-            number = _id(tweet.get("id_str"))
-            if number is None or number not in roots:
-                self._count_skipped(tweet)
-                continue
-            root = roots[number]
-            post = self._post(element, notes, post_id(str(root)))
-            if post is None:
-                continue
-            if root == number and sizes[root] == 1:
-                done.append(Thread(post.id, "x", self.owner.id, [post]))
-                continue
-            pending[root].append(post)
-            if len(pending[root]) == sizes[root]:
-                done.append(self._thread(root, pending.pop(root)))
+    def _counted(self, threads: list[Thread]) -> list[Thread]:
+        self.stats.posts += sum(len(t.posts) for t in threads)
+        self.stats.threads += len(threads)
+        return threads
+
+    @staticmethod
+    def _new(threads: list[Thread], emitted: dict[int, int]) -> list[Thread]:
+        """The threads not handed out already, as they are, by a first attempt."""
+        return [t for t in threads if emitted.get(int(t.root_id[2:]), -1) != len(t.posts)]
 
     # --- threads -------------------------------------------------------------------------
 
@@ -219,39 +270,44 @@ class XArchive:
     def _thread(self, root: int, posts: list[Post]) -> Thread:
         root_id = post_id(str(root))
         if all(p.id != root_id for p in posts):
-            # the first post was deleted before the export: keep its place, by its owner
-            posts.append(
-                Post(
-                    id=root_id,
-                    platform="x",
-                    author_id=self.owner.id,
-                    status="deleted",
-                    url=post_url(str(root), self.owner.handle),
-                )
-            )
+            posts.append(self._gap(root))
         return reconstruct(posts, root_id)
 
-    def _count_skipped(self, tweet: dict[str, Any]) -> bool:
-        """Whether the post is one we leave out (a repost, an edit's earlier version)."""
+    def _gap(self, root: int) -> Post:
+        """The first post of a thread, deleted before the export: its place, by its owner."""
+        return Post(
+            id=post_id(str(root)),
+            platform="x",
+            author_id=self.owner.id,
+            status="deleted",
+            url=post_url(str(root), self.owner.handle),
+        )
+
+    def _post(
+        self,
+        tweet: Tweet | None,
+        raw: bytes,
+        notes: dict[str, list[Note]],
+        edits: list[int] | None = None,
+        root_id: str | None = None,
+    ) -> Post | None:
+        """The post, or None for one left out (counted: a repost, an edit's earlier
+        version)."""
+        if tweet is None:
+            return None
         if is_repost(tweet):
             self.stats.reposts += 1
-            return True
-        if superseded(tweet):
+            return None
+        if edits is None:
+            edits = edit_ids(tweet)
+        if len(edits) > 1 and _id(tweet.id_str) != max(edits):
             self.stats.superseded += 1
-            return True
-        return False
-
-    def _post(self, element: Any, notes: dict[str, list[Note]], root_id: str | None) -> Post | None:
-        if not isinstance(element, dict):
             return None
-        tweet = obj(element, "tweet")
-        if self._count_skipped(tweet):
-            return None
-        created_at = normalize_time(tweet.get("created_at"))
+        created_at = export_time(tweet.created_at)
         note = find_note(tweet, created_at, notes) if notes else None
         if note is not None:
             self.stats.long_posts += 1
-        return parse_archive_tweet(element, self.owner, note, root_id, created_at)
+        return parse_tweet(tweet, raw, self.owner, note, root_id, created_at)
 
     # --- files ---------------------------------------------------------------------------
 
@@ -395,6 +451,14 @@ class XArchive:
             if match and match.group(1) in stems:
                 found.append((match.group(1) != stems[0], int(match.group(2) or 0), name))
         return [name for _, _, name in sorted(found)]
+
+
+def _listed_count(manifest: dict[str, Any]) -> int:
+    listed = obj(obj(manifest, "dataTypes"), "tweets").get("files")
+    counts = (
+        [f.get("count") for f in listed if isinstance(f, dict)] if isinstance(listed, list) else []
+    )
+    return sum(int(c) for c in counts if isinstance(c, str) and c.isdigit())
 
 
 def _id(value: Any) -> int | None:

@@ -15,7 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from bot.models import Account, Image, Post
+from bot.sources.exports.x_archive_schema import Media, Tweet, Url, tweet_of
 from bot.sources.x.records import (
     REPLY_PREFIX,
     UrlEntity,
@@ -38,6 +41,11 @@ class Note:
     text: str
     urls: tuple[UrlEntity, ...]
     raw: dict[str, Any]
+
+    @property
+    def raw_json(self) -> bytes:
+        """The note's JSON (`{"noteTweet": …}`'s value), as UTF-8."""
+        return orjson.dumps(self.raw.get("noteTweet"))
 
 
 def parse_note(element: dict[str, Any]) -> Note | None:
@@ -74,55 +82,81 @@ def match_key(text: str) -> str:
 
 
 def find_note(
-    tweet: dict[str, Any], created_at: str | None, notes: dict[str, list[Note]]
+    tweet: dict[str, Any] | Tweet, created_at: str | None, notes: dict[str, list[Note]]
 ) -> Note | None:
     """The note holding this post's full text, if there is one."""
     candidates = notes.get(created_at or "")
     if not candidates:
         return None
-    key = match_key(str(tweet.get("full_text") or ""))
+    text = tweet.get("full_text") if isinstance(tweet, dict) else tweet.full_text
+    key = match_key(str(text or ""))
     for note in candidates:
         if key and match_key(note.text).startswith(key[: max(10, len(key) - 2)]):
             return note
     return None
 
 
-def superseded(tweet: dict[str, Any]) -> bool:
+_DAYS: dict[str, str] = {}  # "Mar 19 2019" → "2019-03-19T"
+
+
+def export_time(value: str | None) -> str | None:
+    """`normalize_time` for an export's "Tue Mar 19 14:05:17 +0000 2019", its date part
+    worked out once per day (an export has a time per post)."""
+    if value is None or len(value) != 30 or value[20:25] != "+0000":
+        return normalize_time(value)
+    clock = value[11:19]
+    if clock[2] != ":" or clock[5] != ":" or not clock.replace(":", "").isdigit():
+        return None
+    key = value[4:10] + value[25:]
+    day = _DAYS.get(key)
+    if day is None:
+        whole = normalize_time(value)
+        if whole is None:
+            return None
+        day = whole[:11]
+        if len(_DAYS) < 100_000:
+            _DAYS[key] = day
+    return day + clock + ".000Z"
+
+
+def superseded(tweet: dict[str, Any] | Tweet | None) -> bool:
     """An edited post's earlier version: the export keeps every version, we keep the last."""
-    info = tweet.get("edit_info")
-    initial = info.get("initial") if type(info) is dict else None
-    listed = initial.get("editTweetIds") if type(initial) is dict else None
-    if type(listed) is list and len(listed) < 2:
-        return False  # the common case: never edited
-    ids = edit_ids(tweet)
-    return len(ids) > 1 and str(tweet.get("id_str")) != str(max(ids))
+    fields = _fields(tweet)
+    if fields is None:
+        return False
+    ids = edit_ids(fields)
+    return len(ids) > 1 and _digits(fields.id_str) != str(max(ids))
 
 
-def edit_ids(tweet: dict[str, Any]) -> list[int]:
+def edit_ids(tweet: dict[str, Any] | Tweet | None) -> list[int]:
     """Every version's id of an edited post (one id for a post never edited)."""
-    info = tweet.get("edit_info")
-    if type(info) is not dict:
+    fields = _fields(tweet)
+    info = fields.edit_info if fields is not None else None
+    if info is None:
         return []
-    for part in ("initial", "edit"):
-        section = info.get(part)
-        if type(section) is not dict:
+    initial = info.initial
+    if initial is not None and initial.editTweetIds is not None and info.edit is None:
+        # the common case: a post never edited lists its own id alone
+        only = initial.editTweetIds
+        if len(only) == 1:
+            return [int(only[0])] if only[0].isdigit() else []
+    for part in (info.initial, info.edit):
+        if part is None:
             continue
-        listed = section.get("editTweetIds")
-        if listed is None and type(section.get("editControlInitial")) is dict:
-            listed = section["editControlInitial"].get("editTweetIds")
-        if type(listed) is list:
-            return [int(i) for i in listed if type(i) is str and i.isdigit()]
+        listed = part.editTweetIds
+        if listed is None and part.editControlInitial is not None:
+            listed = part.editControlInitial.editTweetIds
+        if listed is not None:
+            return [int(i) for i in listed if i.isdigit()]
     return []
 
 
-def is_repost(tweet: dict[str, Any]) -> bool:
+def is_repost(tweet: dict[str, Any] | Tweet | None) -> bool:
     """A repost (retweet): the export writes it as "RT @name: …" by the owner."""
-    text = tweet.get("full_text")
-    return (
-        type(text) is str
-        and text.startswith("RT @")
-        and bool(obj(tweet, "entities").get("user_mentions"))
-    )
+    fields = _fields(tweet)
+    if fields is None or not (fields.full_text or "").startswith("RT @"):
+        return False
+    return fields.entities is not None and bool(fields.entities.user_mentions)
 
 
 def parse_archive_tweet(
@@ -132,44 +166,58 @@ def parse_archive_tweet(
     root_id: str | None = None,
     created_at: str | None = None,
 ) -> Post | None:
-    """One `{"tweet": {...}}` element → Post by `owner`; None if it carries no id.
+    """One `{"tweet": {...}}` element, as dicts → Post by `owner` (see `parse_tweet`); the
+    element itself is the post's `raw`."""
+    post = parse_tweet(tweet_of(element), None, owner, note, root_id, created_at)
+    if post is not None:
+        post.raw = {**element, "noteTweet": note.raw.get("noteTweet")} if note else element
+    return post
+
+
+def parse_tweet(
+    tweet: Tweet | None,
+    raw_json: bytes | None,
+    owner: Account,
+    note: Note | None = None,
+    root_id: str | None = None,
+    created_at: str | None = None,
+) -> Post | None:
+    """One post's fields (x_archive_schema) and its JSON → Post by `owner`; None if it
+    carries no id.
 
     `root_id` is the thread's root, when the caller knows it (the export has no
     conversation ids); `created_at`, the post's time normalized, if the caller has it.
     This runs once per post of an export, so the common case (a post with no more than
     plain links) takes the short way.
     """
-    tweet = element.get("tweet")
-    if type(tweet) is not dict:
+    if tweet is None:
         return None
-    status_id = tweet.get("id_str") or tweet.get("id")
-    if type(status_id) is not str or not status_id.isdigit():
+    status_id = _digits(tweet.id_str) or _digits(tweet.id)
+    if not status_id:
         return None
     if created_at is None:
-        created_at = normalize_time(tweet.get("created_at"))
-    quoted = tweet.get("quoted_status_id_str")
-    quote_id = quoted if type(quoted) is str and quoted.isdigit() else None
-    entities = tweet.get("entities")
-    if type(entities) is not dict:
-        entities = {}
-    media = _media(tweet, entities)
-    raw = element
+        created_at = normalize_time(tweet.created_at)
+    quote_id = _digits(tweet.quoted_status_id_str) or None
+    entities = tweet.entities
+    media = _media(tweet)
     if note is not None:
         shown, links = render_text(note.text, list(note.urls))
-        raw = {**element, "noteTweet": note.raw.get("noteTweet")}
+        if raw_json is not None:
+            # the post and its long text, as one object: {"tweet": …, "noteTweet": …}
+            raw_json = raw_json[:-1] + b',"noteTweet":' + note.raw_json + b"}"
     else:
-        text = tweet.get("full_text") or tweet.get("text") or ""
-        text = text if type(text) is str else ""
-        urls = entities.get("urls")
+        text = tweet.full_text or tweet.text or ""
+        urls = entities.urls if entities is not None else None
         late = _starts_late(tweet)
-        if not urls and not media and not late and "&" not in text and "://" not in text:
-            shown, links = text, []  # most posts: nothing to show differently
+        if not urls and not media and not late and "://" not in text:
+            # most posts: nothing to show differently but X's three escapes
+            shown, links = unescape(text).rstrip(), []
         else:
             found = _url_entities(urls, quote_id) if urls else []
             found += [_media_entity(m) for m in media]
             shown, links = render_text(text, found, strip_reply_prefix=late)
-    parent = tweet.get("in_reply_to_status_id_str")
-    lang = tweet.get("lang")
+    parent = _digits(tweet.in_reply_to_status_id_str)
+    lang = tweet.lang
     pid = "x:" + status_id
     return Post(
         id=pid,
@@ -179,50 +227,64 @@ def parse_archive_tweet(
         url=post_url(status_id, owner.handle),
         text=shown,
         created_at=created_at,
-        reply_parent_id="x:" + parent if type(parent) is str and parent.isdigit() else None,
+        reply_parent_id="x:" + parent if parent else None,
         reply_root_id=root_id if root_id != pid else None,
         quote_id="x:" + quote_id if quote_id else None,
-        langs=(lang,) if type(lang) is str and lang and lang not in ("und", "zxx") else (),
+        langs=(lang,) if lang and lang not in ("und", "zxx") else (),
         links=links,
         images=[_image(m) for m in media] if media else [],
-        raw=raw,
+        raw_json=raw_json,
     )
 
 
-def _url_entities(urls: Any, quote_id: str | None) -> list[UrlEntity]:
+def _fields(tweet: dict[str, Any] | Tweet | None) -> Tweet | None:
+    if isinstance(tweet, dict):
+        return tweet_of({"tweet": tweet})
+    return tweet
+
+
+def _digits(value: str | int | None) -> str:
+    """An id as text: digits only, else ""."""
+    if type(value) is str:
+        return value if value.isdigit() else ""
+    if type(value) is int and value >= 0:
+        return str(value)
+    return ""
+
+
+def _url_entities(urls: list[Url], quote_id: str | None) -> list[UrlEntity]:
     found = []
-    for item in urls if isinstance(urls, list) else []:
-        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+    for item in urls:
+        if item.url is None:
             continue
-        target = str(item.get("expanded_url") or item["url"])
-        start, end = _indices(item.get("indices"))
+        target = item.expanded_url or item.url
+        start, end = _indices(item.indices)
         found.append(
             UrlEntity(
-                url=item["url"],
+                url=item.url,
                 start=start,
                 end=end,
                 target=target,
-                display=str(item.get("display_url") or target),
+                display=item.display_url or target,
                 hidden=quote_id is not None and status_id_of_url(target) == quote_id,
             )
         )
     return found
 
 
-def _media(tweet: dict[str, Any], entities: dict[str, Any]) -> list[dict[str, Any]]:
+def _media(tweet: Tweet) -> list[Media]:
     """Every photo or video: `extended_entities` has them all, `entities` only the first."""
-    extended = tweet.get("extended_entities")
-    for holder in (extended if type(extended) is dict else {}, entities):
-        items = holder.get("media")
-        if type(items) is list and items:
-            return [m for m in items if type(m) is dict]
+    for holder in (tweet.extended_entities, tweet.entities):
+        items = holder.media if holder is not None else None
+        if items:
+            return items
     return []
 
 
-def _media_entity(media: dict[str, Any]) -> UrlEntity:
-    start, end = _indices(media.get("indices"))
+def _media_entity(media: Media) -> UrlEntity:
+    start, end = _indices(media.indices)
     return UrlEntity(
-        url=str(media.get("url") or "\0"),  # never found in a text when missing
+        url=media.url or "\0",  # never found in a text when missing
         start=start,
         end=end,
         target="",
@@ -231,26 +293,26 @@ def _media_entity(media: dict[str, Any]) -> UrlEntity:
     )
 
 
-def _image(media: dict[str, Any]) -> Image:
-    large = obj(obj(media, "sizes"), "large")
+def _image(media: Media) -> Image:
+    large = media.sizes.large if media.sizes is not None else None
     return Image(
-        url=str(media.get("media_url_https") or media.get("media_url") or ""),
-        alt=str(media.get("ext_alt_text") or ""),
-        width=_index(large.get("w")),
-        height=_index(large.get("h")),
+        url=media.media_url_https or media.media_url or "",
+        alt=media.ext_alt_text or "",
+        width=_index(large.w) if large is not None else None,
+        height=_index(large.h) if large is not None else None,
     )
 
 
-def _starts_late(tweet: dict[str, Any]) -> bool:
-    shown = tweet.get("display_text_range")
-    if not isinstance(shown, list) or not shown:
+def _starts_late(tweet: Tweet) -> bool:
+    shown = tweet.display_text_range
+    if not shown:
         return False
     start = _index(shown[0])
     return start is not None and start > 0
 
 
-def _indices(value: Any) -> tuple[int | None, int | None]:
-    if isinstance(value, list) and len(value) == 2:
+def _indices(value: list[str | int] | None) -> tuple[int | None, int | None]:
+    if value is not None and len(value) == 2:
         return _index(value[0]), _index(value[1])
     return None, None
 
