@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -34,6 +33,7 @@ from bot.links.courtlistener_urls import (
     parse_courtlistener_url,
 )
 from bot.links.fetch import Fetcher, FetchResult
+from bot.links.fetch.politeness import CURRENT_SLOT, Slot, outside_slot
 from bot.models import Docket, Document, LinkResolution
 from bot.store import Store
 from bot.store.links import (
@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 
 # Links worked on at once. The fetcher itself has 8 requests on the wire at most (httpx over
 # loopback: ~870 links/s at 8 in flight, ~230/s at 32); the rest of the workers may wait for
-# a retry or a document reader without holding up the network.
+# a document reader without holding up the network. A link waiting to retry holds no worker.
 WORKERS = 32
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(minutes=10)
@@ -175,28 +175,44 @@ async def _stage(settings: Settings, fetcher: Fetcher | None) -> AsyncIterator[L
 
 async def _within_budget(jobs: Iterable[Awaitable[None]], budget: float | None) -> int:
     """Run the jobs WORKERS at a time; after `budget` seconds start no more and stop those
-    under way (they stay due). Returns how many finished."""
+    under way (they stay due). Returns how many finished.
+
+    A job that only waits (a retry's pause, another link fetching the same URL) gives its
+    slot back meanwhile (`outside_slot`): links waiting on a rate-limited host, however
+    many, never hold up the links behind them.
+    """
     queue = list(jobs)
+    slots = asyncio.Semaphore(WORKERS)
+    running: list[asyncio.Task[None]] = []
     finished = 0
-    deadline = None if budget is None else time.monotonic() + budget
 
-    async def worker() -> None:
+    async def run(job: Awaitable[None]) -> None:
         nonlocal finished
-        while queue:
-            if deadline is not None and time.monotonic() >= deadline:
-                return
-            await queue.pop(0)
+        slot = Slot(slots)  # acquired for it by start_all
+        CURRENT_SLOT.set(slot)  # in this task's own context
+        try:
+            await job
             finished += 1
+        finally:
+            slot.release()
 
-    tasks = [asyncio.ensure_future(worker()) for _ in range(min(WORKERS, len(queue)))]
-    # on timeout gather's tasks are cancelled: their links were not saved and stay due
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(
-            asyncio.gather(*tasks), None if deadline is None else deadline - time.monotonic()
-        )
-    for job in queue:  # never started: close them so Python does not warn
-        if asyncio.iscoroutine(job):
-            job.close()
+    async def start_all() -> None:
+        while queue:
+            await slots.acquire()
+            running.append(asyncio.ensure_future(run(queue.pop(0))))
+        await asyncio.gather(*running)
+
+    try:
+        # on timeout the jobs under way are cancelled: their links were not saved, stay due
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(start_all(), budget)
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        for job in queue:  # never started: close them so Python does not warn
+            if asyncio.iscoroutine(job):
+                job.close()
     return finished
 
 
@@ -265,7 +281,7 @@ class LinkStage:
     async def _resolve_once(self, canonical: str, attempts: int) -> LinkResolution:
         future = self._in_flight.get(canonical)
         if future is not None:
-            return await asyncio.shield(future)
+            return await outside_slot(asyncio.shield(future))
         future = asyncio.get_running_loop().create_future()
         self._in_flight[canonical] = future
         try:
