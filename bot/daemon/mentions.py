@@ -71,8 +71,9 @@ FILLER_WORDS = frozenset(
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # "opt-out", "opt out", "Opt_Out" → "optout" before splitting into words
 OPT_PHRASE = re.compile(r"\bopt[\s\-_]*(out|in)\b", re.IGNORECASE)
-# a handle typed in the text (the bot's own, other people's): not words of the command
-TEXT_MENTION = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?")
+# a handle typed in the text (the bot's own, other people's; Bluesky's and X's, which may
+# hold underscores): not words of the command
+TEXT_MENTION = re.compile(r"@[A-Za-z0-9_](?:[A-Za-z0-9._\-]*[A-Za-z0-9_])?")
 
 NOT_BOT_NAMES = frozenset({"abbot", "cabot", "jabot", "sabot", "talbot", "turbot"})
 
