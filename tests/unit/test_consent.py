@@ -16,9 +16,9 @@ from bot.store import Store
 DID = "did:plc:reporter000000000000000"
 
 
-def settings(**daemon: tuple[str, ...]) -> Settings:
+def settings(optout: tuple[str, ...] = (), denylist: tuple[str, ...] = ()) -> Settings:
     base = load_settings(environ={})
-    return replace(base, daemon=replace(base.daemon, **daemon))
+    return replace(base, daemon=replace(base.daemon, optout=optout, denylist=denylist))
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,9 @@ def mention(
 
 @pytest.mark.parametrize("platform", ["x", "bluesky"])
 @pytest.mark.parametrize("text", ["  archive", " please unroll!", " ", "   🙏"])
-def test_an_archive_request_under_a_thread_targets_that_thread(platform: Platform, text: str):
+def test_an_archive_request_under_a_thread_targets_that_thread(
+    platform: Platform, text: str
+) -> None:
     request = interpret(mention(text, PARENT, platform=platform))
     assert request is not None
     assert (request.command, request.target_post_id) == ("archive", PARENT)
