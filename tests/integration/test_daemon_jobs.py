@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from daemon_process import DaemonProcess
-from fake_appview import FakeAppView
+from faulty_appview import FaultyAppView
 
 from bot.config import load_settings
 from bot.daemon.refresh import refresh_due
@@ -29,13 +29,13 @@ WATCHED = "court-reporter.test"
 
 
 @pytest.fixture
-def appview() -> Iterator[FakeAppView]:
-    with FakeAppView() as fake:
+def appview() -> Iterator[FaultyAppView]:
+    with FaultyAppView() as fake:
         yield fake
 
 
 @pytest.fixture
-def daemon(tmp_path: Path, appview: FakeAppView) -> Iterator[Daemon]:
+def daemon(tmp_path: Path, appview: FaultyAppView) -> Iterator[Daemon]:
     """A daemon watching one account on the fake AppView, on a clock of the test's own."""
     d = Daemon(
         load_settings(
@@ -76,7 +76,7 @@ def account_due_now(daemon: Daemon) -> None:
 
 
 def test_a_failing_service_fails_its_job_alone_and_the_job_backs_off(
-    daemon: Daemon, appview: FakeAppView
+    daemon: Daemon, appview: FaultyAppView
 ) -> None:
     appview.fail(RESOLVE_HANDLE, 503)
     assert daemon.run_once() is False  # the other jobs still ran
@@ -121,7 +121,7 @@ def test_a_failing_service_fails_its_job_alone_and_the_job_backs_off(
 
 
 def test_a_rate_limited_service_pauses_the_job_until_its_reset(
-    daemon: Daemon, appview: FakeAppView
+    daemon: Daemon, appview: FaultyAppView
 ) -> None:
     appview.rate_limit(RESOLVE_HANDLE, reset_at=1_000_000 + 120)
     assert daemon.run_job("watch") is False
@@ -158,7 +158,7 @@ def test_sigterm_while_a_job_runs_lets_it_finish_then_stops(tmp_path: Path) -> N
         "THREADBOT_DAEMON_RESOLVE_INTERVAL": "0.2",  # the scheduler wakes often meanwhile
         "THREADBOT_DAEMON_MENTION_INTERVAL": "0.2",
     }
-    with FakeAppView() as appview:
+    with FaultyAppView() as appview:
         # the watch job's first call stays unanswered until the test lets it go
         appview.hold("com.atproto.identity.resolveHandle")
         settings["THREADBOT_BLUESKY_SERVICE"] = appview.url

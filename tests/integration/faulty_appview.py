@@ -3,7 +3,7 @@ handles and serves empty author feeds, and on request holds a call open until th
 it go, fails it with an HTTP status, or rate limits it (429 with a reset time). Every call
 is counted by XRPC method, server side.
 
-    with FakeAppView() as appview:
+    with FaultyAppView() as appview:
         appview.hold("com.atproto.identity.resolveHandle")
         ...                               # THREADBOT_BLUESKY_SERVICE=appview.url
         appview.arrived.wait(30)          # the held call is in flight
@@ -22,7 +22,7 @@ ACCOUNT_DID = "did:plc:watchedreporter0000000000"
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: FakeAppView
+    server: FaultyAppView
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -64,7 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class FakeAppView(ThreadingHTTPServer):
+class FaultyAppView(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self) -> None:
@@ -102,7 +102,7 @@ class FakeAppView(ThreadingHTTPServer):
         with self.lock:
             return self.counts.get(method, 0)
 
-    def __enter__(self) -> FakeAppView:
+    def __enter__(self) -> FaultyAppView:
         self._thread.start()
         return self
 
