@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,13 +23,18 @@ from pathlib import Path
 import pytest
 from factories import sample_thread
 
+import bot
 from bot.store import Store
 from bot.store.jobs import record_job_run
 from bot.store.threads import save_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "archive-v4.sql"
-SITE_PACKAGES = next((ROOT / ".venv" / "lib").glob("python3*/site-packages"), None)
+# where this interpreter finds threadbot and its dependencies, for another interpreter
+PACKAGE_PATHS = [
+    str(Path(bot.__file__).resolve().parents[1]),
+    *dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib")),
+]
 
 
 def status_as(user: str | None, folder: Path) -> subprocess.CompletedProcess[str]:
@@ -37,7 +43,7 @@ def status_as(user: str | None, folder: Path) -> subprocess.CompletedProcess[str
     env["THREADBOT_DB"] = "archive.db"
     python = python_for(user)
     if python != sys.executable:  # another interpreter: give it this checkout's packages
-        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(SITE_PACKAGES)])
+        env["PYTHONPATH"] = os.pathsep.join(PACKAGE_PATHS)
     return subprocess.run(
         [python, "-m", "bot", "status"],
         cwd=folder,
