@@ -54,6 +54,7 @@ class Daemon:
         self._lock = threading.Lock()  # one job at a time: they share one connection
         self._failures: dict[str, int] = {}
         self._paused_until: dict[str, float] = {}  # job, or "job:platform" → epoch seconds
+        self._stopping = threading.Event()  # SIGTERM/SIGINT came: start no more jobs
         self.clock: Callable[[], float] = time.time
         self.jobs: dict[str, tuple[Callable[[], str], float]] = {
             "watch": (self.watch, settings.daemon.poll_interval),
@@ -149,6 +150,10 @@ class Daemon:
         gave, or twice as long after each failure in a row (at most an hour).
         """
         job, interval = self.jobs[name]
+        if self._stopping.is_set():
+            # jobs queued behind the running one when the signal came: not started
+            log.info("job=%s not started: the daemon is stopping", name)
+            return True
         if self.clock() < self._paused_until.get(name, 0):
             log.info("job=%s paused after failures; skipped", name)
             return True
@@ -204,6 +209,9 @@ class Daemon:
             )
 
         def stop(signum: int, _frame: Any) -> None:
+            if self._stopping.is_set():  # a second signal: already stopping
+                return
+            self._stopping.set()
             log.info("signal %s: stopping after the running job", signum)
             threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}).start()
 

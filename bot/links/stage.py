@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -36,6 +35,7 @@ from bot.links.courtlistener_urls import (
     parse_courtlistener_url,
 )
 from bot.links.fetch import Fetcher, FetchResult
+from bot.links.fetch.politeness import CURRENT_SLOT, Slot, outside_slot
 from bot.models import Docket, Document, LinkResolution
 from bot.store import Store
 from bot.store.links import (
@@ -55,7 +55,7 @@ T = TypeVar("T")
 
 # Links worked on at once. The fetcher itself has 8 requests on the wire at most (httpx over
 # loopback: ~870 links/s at 8 in flight, ~230/s at 32); the rest of the workers may wait for
-# a retry or a document reader without holding up the network.
+# a document reader without holding up the network. A link waiting to retry holds no worker.
 WORKERS = 32
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(minutes=10)
@@ -177,27 +177,44 @@ async def _stage(settings: Settings, fetcher: Fetcher | None) -> AsyncIterator[L
 async def _within_budget(
     items: Iterable[T], work: Callable[[T], Awaitable[None]], budget: float | None
 ) -> int:
-    """`work` on each item, WORKERS at a time (each worker takes the next item when it is
-    done: a 100,000-link backlog is never 100,000 tasks); after `budget` seconds start no
-    more and stop those under way (their links were not saved and stay due). Returns how
-    many finished."""
-    pending = iter(items)
-    finished = 0
-    deadline = None if budget is None else time.monotonic() + budget
+    """`work` on each item, WORKERS at a time; after `budget` seconds start no more and stop
+    those under way (their links were not saved and stay due). Returns how many finished.
 
-    async def worker() -> None:
+    Items are taken as slots free up (a 100,000-link backlog is never 100,000 tasks at
+    once). A link that only waits (a retry's pause, another link fetching the same URL)
+    gives its slot back meanwhile (`outside_slot`): links waiting on a rate-limited host,
+    however many, never hold up the links behind them.
+    """
+    slots = asyncio.Semaphore(WORKERS)
+    running: set[asyncio.Task[None]] = set()
+    finished = 0
+
+    async def run(item: T) -> None:
         nonlocal finished
-        for item in pending:
+        slot = Slot(slots)  # acquired for it by start_all
+        CURRENT_SLOT.set(slot)  # in this task's own context
+        try:
             await work(item)
             finished += 1
-            if deadline is not None and time.monotonic() >= deadline:
-                return
+        finally:
+            slot.release()
 
-    tasks = [asyncio.ensure_future(worker()) for _ in range(WORKERS)]
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(
-            asyncio.gather(*tasks), None if deadline is None else deadline - time.monotonic()
-        )
+    async def start_all() -> None:
+        for item in items:
+            await slots.acquire()
+            task = asyncio.ensure_future(run(item))
+            running.add(task)
+            task.add_done_callback(running.discard)
+        await asyncio.gather(*list(running))
+
+    try:
+        # on timeout the links under way are cancelled: they were not saved, and stay due
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(start_all(), budget)
+    finally:
+        for task in list(running):
+            task.cancel()
+        await asyncio.gather(*list(running), return_exceptions=True)
     return finished
 
 
@@ -266,7 +283,7 @@ class LinkStage:
     async def _resolve_once(self, canonical: str, attempts: int) -> LinkResolution:
         future = self._in_flight.get(canonical)
         if future is not None:
-            return await asyncio.shield(future)
+            return await outside_slot(asyncio.shield(future))
         future = asyncio.get_running_loop().create_future()
         self._in_flight[canonical] = future
         try:

@@ -107,7 +107,14 @@ class Store:
                     f"no archive at {self.path}: archive a thread first (threadbot archive URL)"
                 )
             recognise(self.path)
-            return self._connect(f"file:{_uri_path(self.path)}?mode=ro", uri=True)
+            # A WAL archive opened mode=ro creates -wal and -shm files beside it (left there,
+            # owned by whoever ran `status`: a daemon run by another user then cannot use
+            # them), or fails in a folder it cannot write. With no -wal beside it nothing is
+            # being written: read the file as it is (immutable). With one, a writer is at work
+            # and its newest pages are in its -wal: read through it, as SQLite does.
+            wal = Path(f"{self.path}-wal").exists()
+            flags = "mode=ro" if wal else "mode=ro&immutable=1"
+            return self._connect(f"file:{_uri_path(self.path)}?{flags}", uri=True)
         if self.path.exists():
             recognise(self.path)
             _check_writable(self.path)
@@ -177,7 +184,12 @@ def recognise(path: Path) -> None:
     # immutable: read the file as it is, without locks, journals or a -shm file beside it,
     # so a file that turns out not to be ours is left exactly as it was. An archive's newest
     # pages may still be in its -wal file, so with one beside it, read through it.
-    app_id, version, tables = _identity(path, immutable=True)
+    try:
+        app_id, version, tables = _identity(path, immutable=True)
+    except BadInput:
+        # read without locks while another process writes the file, a page can come torn
+        # ("malformed"): read again the ordinary way, which waits for the writer
+        app_id, version, tables = _identity(path, immutable=False)
     if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
         app_id, version, tables = _identity(path, immutable=False)
     if app_id == 0 and not tables:

@@ -326,9 +326,9 @@ WHERE j.kind = 'judge'
 GROUP BY j.normalized;
 """
 
-# Every case the archive names, by its docket number in one spelling: case names, courts,
-# how many threads and documents, from posts' and documents' annotations and the dockets
-# CourtListener links gave.
+# Every case the archive names, by its docket number in one spelling: case names, how many
+# threads (naming it, or linking a document that does) and documents, from posts' and
+# documents' annotations and the dockets CourtListener links gave.
 CASES_VIEW = """
 CREATE VIEW IF NOT EXISTS [cases] AS
 SELECT
@@ -339,7 +339,16 @@ SELECT
     AS case_names,
   (SELECT group_concat(DISTINCT k.case_name) FROM dockets k
    WHERE k.docket_number LIKE '%' || a.normalized || '%') AS docket_case_names,
-  count(DISTINCT a.thread_id) AS threads,
+  -- threads whose posts name it, or link to a document that does
+  (SELECT count(DISTINCT t) FROM (
+     SELECT n.thread_id AS t FROM annotations n
+     WHERE n.kind = 'docket_number' AND n.normalized = a.normalized AND n.thread_id IS NOT NULL
+     UNION
+     SELECT p.thread_id FROM annotations n
+     JOIN links l ON l.document_id = CAST(n.subject_id AS INTEGER)
+     JOIN posts p ON p.id = l.post_id
+     WHERE n.kind = 'docket_number' AND n.subject_type = 'document'
+       AND n.normalized = a.normalized)) AS threads,
   count(DISTINCT CASE WHEN a.subject_type = 'document' THEN a.subject_id END) AS documents,
   min((SELECT p.created_at FROM posts p WHERE p.id = a.subject_id)) AS first_named_at
 FROM annotations a

@@ -50,7 +50,7 @@ from typing import Any
 MAX_VALUE_BYTES = 2 * 1024 * 1024
 MAX_GENERATED_BYTES = 64 * 1024
 MAX_RESULT_BYTES = 32 * 1024 * 1024
-MAX_LIKE_PATTERN = 50
+MAX_LIKE_PATTERN = 100
 MAX_SQL_BYTES = 32 * 1024
 MAX_COLUMNS = 64  # the widest table has 25; three joined tables fit
 

@@ -112,9 +112,14 @@ def test_four_processes_creating_the_same_new_archive_at_once_all_succeed(tmp_pa
         for p in tmp_path.iterdir():
             p.unlink()
         procs = [
-            subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-c", script],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for _ in range(4)
         ]
-        outputs = [p.communicate(timeout=60)[0].strip() for p in procs]
-        assert outputs == [str(SCHEMA_VERSION)] * 4
+        answers = [p.communicate(timeout=60) for p in procs]
+        assert [out.strip() for out, _ in answers] == [str(SCHEMA_VERSION)] * 4, answers
         assert rows(path, "pragma application_id") == [(APPLICATION_ID,)]

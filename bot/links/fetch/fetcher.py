@@ -52,7 +52,7 @@ from bot.links.fetch.guard import (
     Resolver,
     system_resolver,
 )
-from bot.links.fetch.politeness import HostGate, Sleep, parse_retry_after
+from bot.links.fetch.politeness import HostGate, Sleep, outside_slot, parse_retry_after
 from bot.links.fetch.transport import (
     GuardedTransport,
     WireCountingBackend,
@@ -264,7 +264,7 @@ class Fetcher:
                     result.error, result.transient = str(e), True
                     return None
                 log.debug("retrying %s: %s", target, e)
-                await self._sleep(self._backoff(retry))
+                await outside_slot(self._sleep(self._backoff(retry)))
                 retry += 1
                 continue
             if hop.status not in RETRY_STATUSES:
@@ -282,7 +282,8 @@ class Fetcher:
                 result.error = f"HTTP {hop.status}"
                 return None
             log.debug("retrying %s after HTTP %s", target, hop.status)
-            await self._sleep(wait if wait is not None else self._backoff(retry))
+            # the caller's slot is free meanwhile: a link waiting here holds up no other
+            await outside_slot(self._sleep(wait if wait is not None else self._backoff(retry)))
             retry += 1
 
     async def _request(

@@ -2,7 +2,9 @@
 long a server asked us to wait (Retry-After).
 
 At most `connections` requests at once and `delay` seconds between request starts per host;
-a host's slot is held only while a request is on the wire, never while a retry waits.
+a host's slot is held only while a request is on the wire, never while a retry waits. A
+caller that runs fetches under a limit of its own (the link stage's workers) hands each task
+a `Slot`: a fetch waiting to retry gives it back meanwhile (`outside_slot`).
 """
 
 from __future__ import annotations
@@ -12,10 +14,45 @@ import contextlib
 import email.utils
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 Sleep = Callable[[float], Awaitable[None]]
+T = TypeVar("T")
+
+
+class Slot:
+    """One of a caller's concurrency slots, held by the task it was set for (`CURRENT_SLOT`)."""
+
+    def __init__(self, semaphore: asyncio.Semaphore) -> None:
+        self.semaphore = semaphore  # acquired for this slot by whoever made it
+        self.held = True
+
+    async def outside(self, waiting: Awaitable[T]) -> T:
+        """Await `waiting` with the slot given back; take a slot again once it is done.
+        Cancelled meanwhile, the task holds no slot (`held` stays False)."""
+        self.release()
+        result = await waiting
+        await self.semaphore.acquire()
+        self.held = True
+        return result
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            self.semaphore.release()
+
+
+CURRENT_SLOT: ContextVar[Slot | None] = ContextVar("current_slot", default=None)
+
+
+async def outside_slot(waiting: Awaitable[T]) -> T:
+    """Await `waiting` (a retry's pause, another task's answer) outside the current task's
+    slot, if it holds one: a task that only waits must not hold up the tasks behind it."""
+    slot = CURRENT_SLOT.get()
+    return await (slot.outside(waiting) if slot is not None else waiting)
 
 
 class HostGate:
