@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install sandbox lint bench clean
+.PHONY: demo test install sandbox browser lint bench clean
 
 # A virtual environment with threadbot and its test tools; redone when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -23,12 +23,19 @@ sandbox:
 demo: install sandbox
 	$(BIN)/python scripts/demo.py
 
+# Debian's headless Chromium for the browser tier (tests/browser), which Playwright drives by
+# its path: Playwright's own browser download cannot work here. Skipped once installed.
+CHROMIUM := /usr/bin/chromium-headless-shell
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell; }
+	@test -x $(CHROMIUM) || { echo "make browser: $(CHROMIUM) is missing after the install" >&2; exit 1; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: install sandbox lint
+test: install sandbox browser lint
 	$(BIN)/pytest
 
 bench: install sandbox

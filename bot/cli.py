@@ -12,7 +12,7 @@ import click
 
 from bot import __version__
 from bot.config import Settings, describe, load_settings
-from bot.errors import ThreadbotError
+from bot.errors import BadInput, ThreadbotError
 
 log = logging.getLogger("bot")
 
@@ -314,6 +314,41 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     asyncio.run(datasette.invoke_startup())
     click.echo(f"serving {settings.db} at http://{host}:{port}/", err=True)
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")
+
+
+@cli.command()
+@click.argument("thread")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json"]),
+    default="md",
+    show_default=True,
+    help="Markdown to read or paste, JSON to process.",
+)
+@click.pass_context
+@reports_errors
+def export(ctx: click.Context, thread: str, fmt: str) -> None:
+    """Print one archived thread: every post in order, every link with what it led to.
+
+    THREAD is the thread's number, or its page's URL. Links to the archive's pages use
+    `public_url`.
+    """
+    from bot.store import Store
+    from bot.store.reading.threads import thread_view
+    from bot.web.export import parse_thread_ref, render
+    from bot.web.paths import Paths
+
+    settings = settings_from(ctx)
+    thread_id = parse_thread_ref(thread)
+    store = Store(settings.db, readonly=True)
+    try:
+        view = thread_view(store.conn, thread_id)
+    finally:
+        store.close()
+    if view is None:
+        raise BadInput(f"there is no thread {thread_id} in the archive {settings.db}")
+    click.echo(render(view, fmt, Paths(settings.public_url)), nl=False)
 
 
 @cli.command()

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.errors import BadInput, ConfigError, ServiceError, ThreadbotError
-from bot.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from bot.store.schema import APPLICATION_ID, MIGRATIONS, REBUILT_TABLES, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -229,6 +229,18 @@ def migrate(conn: sqlite3.Connection) -> None:
     The version is read again inside the write lock: a second process that opened the same
     old archive waits for the first and then finds nothing left to do.
     """
+    # Off while migrating, as SQLite's table-rebuild procedure asks (a rebuilt table's DROP
+    # would otherwise check every row that references it); the rebuilt tables are checked
+    # before each step commits. The pragma is a no-op inside a transaction, hence out here.
+    enforced = conn.execute("pragma foreign_keys").fetchone()[0]
+    conn.execute("pragma foreign_keys = off")
+    try:
+        _migrate_steps(conn)
+    finally:
+        conn.execute(f"pragma foreign_keys = {int(enforced)}")
+
+
+def _migrate_steps(conn: sqlite3.Connection) -> None:
     while True:
         conn.execute("begin immediate")
         try:
@@ -237,7 +249,14 @@ def migrate(conn: sqlite3.Connection) -> None:
                 conn.execute("commit")
                 return
             log.info("migrating the archive to schema version %d", version + 1)
-            MIGRATIONS[version](conn)
+            step = MIGRATIONS[version]
+            step(conn)
+            for table in REBUILT_TABLES.get(step, ()):
+                if conn.execute(f"pragma foreign_key_check([{table}])").fetchone():
+                    raise ServiceError(
+                        f"migrating the archive to schema version {version + 1} left rows "
+                        f"of {table} pointing at nothing; the archive is left as it was"
+                    )
             conn.execute(f"pragma user_version = {version + 1}")
             conn.execute(f"pragma application_id = {APPLICATION_ID}")
             conn.execute("commit")

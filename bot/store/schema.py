@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from bot.store.rebuild import rebuild_with_references
+
 # "TBOT": marks a SQLite file as a threadbot archive (PRAGMA application_id), so threadbot
 # never mistakes another program's database for its own.
 APPLICATION_ID = 0x54424F54
@@ -357,6 +359,48 @@ GROUP BY a.normalized;
 """
 
 
+def _v7_reading_room(conn: sqlite3.Connection) -> None:
+    """Foreign keys where ids point at other rows (links → documents and dockets, documents →
+    dockets), so Datasette labels and links them; the indexes the reading room's case,
+    document and feed pages need; the public view of requests.
+
+    SQLite cannot add a constraint to a table: `links` and `documents` are rebuilt, ids kept
+    (documents_fts stays valid), their indexes and triggers recreated as they were. migrate()
+    runs this with foreign keys off and checks them before it commits.
+    """
+    # An id left pointing at a row that is gone would fail the new constraints: it pointed
+    # at nothing before either.
+    _script(
+        conn,
+        """
+        UPDATE links SET document_id = NULL
+            WHERE document_id IS NOT NULL AND document_id NOT IN (SELECT id FROM documents);
+        UPDATE links SET docket_id = NULL
+            WHERE docket_id IS NOT NULL AND docket_id NOT IN (SELECT id FROM dockets);
+        UPDATE documents SET docket_id = NULL
+            WHERE docket_id IS NOT NULL AND docket_id NOT IN (SELECT id FROM dockets);
+        """,
+    )
+    rebuild_with_references(conn, "documents", {"docket_id": "[dockets]([id])"})
+    rebuild_with_references(
+        conn, "links", {"document_id": "[documents]([id])", "docket_id": "[dockets]([id])"}
+    )
+    _script(
+        conn,
+        """
+        CREATE INDEX IF NOT EXISTS [idx_links_document_id] ON [links] ([document_id])
+            WHERE document_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS [idx_links_docket_id] ON [links] ([docket_id])
+            WHERE docket_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS [idx_threads_archived_at] ON [threads] ([archived_at]);
+        -- What a reader may see of a request: the rest (who asked, the reply's conversation,
+        -- claims, errors) is the daemon's, and the web layer refuses to read it.
+        CREATE VIEW IF NOT EXISTS [public_requests] AS
+            SELECT id, platform, created_at, command, status, thread_id FROM requests;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_core,
     _v2_link_stage,
@@ -364,7 +408,11 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v4_partial_url_index,
     _v5_faults,
     _v6_annotations,
+    _v7_reading_room,
 ]
+# Migrations that rebuild tables: migrate() runs them with foreign keys off (a DROP TABLE
+# with them on would delete-check every referencing row) and checks these tables after.
+REBUILT_TABLES = {_v7_reading_room: ("documents", "links")}
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -17,6 +17,10 @@ SETTINGS = {
     "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 500,
     "default_page_size": 50,
+    # The file holds the daemon's private tables too (bot/web/privacy.py): never offered whole.
+    "allow_download": False,
+    # Document texts run to megabytes: table pages show the start of each.
+    "truncate_cells_html": 400,
 }
 
 
@@ -38,9 +42,10 @@ def load_metadata(db_path: Path) -> dict[str, Any]:
         databases[db_path.stem] = databases.pop(METADATA_DATABASE)
         html = metadata.get("description_html", "")
         metadata["description_html"] = html.replace(f"/{METADATA_DATABASE}/", f"/{db_path.stem}/")
-    # Marks this database as the archive, whose connections the plugin bounds (plugin.py).
+    # Marks this database as the archive: the plugin serves its pages, bounds its
+    # connections and hides its private tables only there (bot/web/archive_db.py).
     archive = databases.setdefault(db_path.stem, {})
-    archive.setdefault("plugins", {}).setdefault("threadbot", {})["sql_limits"] = True
+    archive.setdefault("plugins", {}).setdefault("threadbot", {})["archive"] = True
     return metadata
 
 

@@ -50,6 +50,8 @@ from typing import Any
 MAX_VALUE_BYTES = 2 * 1024 * 1024
 MAX_GENERATED_BYTES = 64 * 1024
 MAX_RESULT_BYTES = 32 * 1024 * 1024
+# Datasette's own pages look for a table's FTS index with LIKE patterns of 36 characters plus
+# the table's name with its underscores escaped (detect_fts): 100 serves names of up to 64.
 MAX_LIKE_PATTERN = 100
 MAX_SQL_BYTES = 32 * 1024
 MAX_COLUMNS = 64  # the widest table has 25; three joined tables fit

@@ -82,7 +82,8 @@ def test_the_thread_page_shows_every_post_and_full_link(sample, web, threadbot) 
     page = asyncio.run(datasette.client.get("/archive/thread.json?id=1&_shape=array")).json()
     assert [r["position"] for r in page] == list(range(1, 10))
     assert page[0]["links"] == web.url("order")
-    html = asyncio.run(datasette.client.get("/archive/thread?id=1")).text
+    # the URL in the bot's replies leads to the thread page
+    html = asyncio.run(datasette.client.get("/archive/thread?id=1", follow_redirects=True)).text
     assert f'href="{web.url("docket")}"' in html
 
 

@@ -34,8 +34,11 @@ def test_thread_page_lists_posts_in_order_with_full_urls(archive: Path) -> None:
     assert [r["position"] for r in rows] == [1, 2, 3, 4, 5]
     assert rows[0]["author"] == "@reporter.test"
     assert rows[3]["links"] == "https://www.courtlistener.com/docket/4/case/"
-    html = get(archive, "/archive/thread?id=1").text
-    assert '<a href="https://www.courtlistener.com/docket/4/case/"' in html
+    # the HTML of the query's URL, the one in the bot's replies, is now the thread page
+    old = get(archive, "/archive/thread?id=1")
+    assert (old.status_code, old.headers["location"]) == (302, "/thread/1")
+    html = get(archive, "/thread/1").text
+    assert 'href="https://www.courtlistener.com/docket/4/case/"' in html
     assert html.index("Post 1:") < html.index("Post 2:") < html.index("Post 5:")
 
 
@@ -65,7 +68,7 @@ def test_the_archive_is_served_read_only(archive: Path) -> None:
         for path in (
             "/",
             "/archive",
-            "/archive/thread?id=1",
+            "/thread/1",
             "/archive/thread.json?id=1&_shape=array",
             "/archive/posts?_search=motion",
             "/archive/links",

@@ -123,3 +123,82 @@ def test_four_processes_creating_the_same_new_archive_at_once_all_succeed(tmp_pa
         answers = [p.communicate(timeout=60) for p in procs]
         assert [out.strip() for out, _ in answers] == [str(SCHEMA_VERSION)] * 4, answers
         assert rows(path, "pragma application_id") == [(APPLICATION_ID,)]
+
+
+def foreign_keys(path: Path, table: str) -> set[tuple[str, str, str]]:
+    return {(r[3], r[2], r[4]) for r in rows(path, f"pragma foreign_key_list({table})")}
+
+
+def test_version_7_declares_the_foreign_keys_datasette_links_by(old_archive: Path) -> None:
+    before = rows(old_archive, "select * from links order by id")
+    document_columns = "select id, url, title, sha256, docket_id from documents order by id"
+    documents_before = rows(old_archive, document_columns)
+    store = Store(old_archive)
+    assert store.conn.execute("pragma foreign_keys").fetchone() == (1,)  # on again after
+    store.close()
+    assert foreign_keys(old_archive, "links") >= {
+        ("document_id", "documents", "id"),
+        ("docket_id", "dockets", "id"),
+        ("post_id", "posts", "id"),
+    }
+    assert foreign_keys(old_archive, "documents") >= {
+        ("docket_id", "dockets", "id"),
+        ("sha256", "blobs", "sha256"),
+    }
+    # every row as it was, ids and all (v5 retyped document numbers; v7 changes no value)
+    assert rows(old_archive, "select * from links order by id") == before
+    assert rows(old_archive, document_columns) == documents_before
+    assert rows(old_archive, "pragma foreign_key_check") == []
+    # the indexes and the FTS triggers of the rebuilt tables are back
+    names = {r[0] for r in rows(old_archive, "select name from sqlite_master")}
+    assert {
+        "idx_links_post_id_position",
+        "idx_links_canonical_url",
+        "idx_links_document_id",
+        "idx_links_docket_id",
+        "idx_documents_url_sha256",
+        "documents_ai",
+        "documents_au",
+        "documents_ad",
+        "idx_threads_archived_at",
+        "public_requests",
+    } <= names
+    with sqlite3.connect(old_archive) as conn:
+        conn.execute("insert into documents_fts(documents_fts) values ('integrity-check')")
+        conn.execute("update documents set title = 'ORDER lifting the stay' where id = 1")
+        found = conn.execute(
+            "select rowid from documents_fts where documents_fts match 'lifting'"
+        ).fetchall()
+    assert found == [(1,)]  # the trigger keeps the index current on the rebuilt table
+
+
+def test_version_7_gives_requests_a_public_view(old_archive: Path) -> None:
+    Store(old_archive).close_after_check()
+    assert rows(old_archive, "select * from public_requests") == [
+        (
+            1,
+            "bluesky",
+            rows(old_archive, "select created_at from requests")[0][0],
+            "archive",
+            "archived",
+            1,
+        )
+    ]
+
+
+def test_an_id_pointing_at_nothing_is_cleared_not_a_failed_migration(old_archive: Path) -> None:
+    with sqlite3.connect(old_archive) as conn:
+        conn.execute("update links set document_id = 999, docket_id = 998 where id = 2")
+    Store(old_archive).close_after_check()
+    assert rows(old_archive, "select document_id, docket_id from links where id = 2") == [
+        (None, None)
+    ]
+    assert rows(old_archive, "select document_id, docket_id from links where id = 1") == [(1, 1)]
+
+
+def test_the_constraints_hold_once_migrated(old_archive: Path) -> None:
+    store = Store(old_archive)
+    with pytest.raises(sqlite3.IntegrityError), store.transaction() as conn:
+        conn.execute("update links set document_id = 12345 where id = 1")
+    store.close()
+    assert rows(old_archive, "select document_id from links where id = 1") == [(1,)]

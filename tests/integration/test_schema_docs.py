@@ -259,6 +259,10 @@ def recent_requests(a: Archive, rows: Rows, columns: list[str]) -> None:
     assert [r[1:] for r in rows] == [("reader.test", "archive", "replied", 1)]
 
 
+def requests_by_status(a: Archive, rows: Rows, columns: list[str]) -> None:
+    assert rows == [("replied", 1)]
+
+
 def skipped_candidates(a: Archive, rows: Rows, columns: list[str]) -> None:
     assert [(r[0], r[1], json.loads(r[2])) for r in rows] == [
         (SKIPPED_ROOT, 0.5, ["no court words"])
@@ -302,6 +306,7 @@ EXPECTATIONS: dict[str, Check] = {
     "from judges where conflict": judges_with_conflicts,
     "from cases order by threads desc": cases_by_threads,
     "from requests order by created_at desc": recent_requests,
+    "from public_requests group by status": requests_by_status,
     "from candidates where decision = 'skip'": skipped_candidates,
     "select max(id) from job_runs group by job": last_run_of_each_job,
     "from documents where not text_complete": partial_documents,

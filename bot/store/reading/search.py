@@ -1,0 +1,468 @@
+"""One search over posts and documents (FTS5: posts_fts, documents_fts).
+
+What a reader types is never FTS5 syntax: `fts_query` turns it into quoted strings, so a
+stray quote, a parenthesis or an operator finds words instead of raising an SQL error.
+
+Newest first (the default) reads each index backwards by rowid and stops after one page:
+its cost does not grow with the number of matches. Ordering by relevance scores every
+match, so it costs as much as the matches are many. Facets are counted over the newest
+FACET_SAMPLE matches only, and the totals stop at COUNT_CAP: both are said on the page.
+Snippets mark the matched words with MARK_START and MARK_END (two private-use characters)
+for the web layer to turn into markup after escaping the text.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+ELLIPSIS = "…"
+SNIPPET_TOKENS = 24
+FACET_SAMPLE = 1000  # newest matches of each kind that facets are counted over
+COUNT_CAP = 10_000  # matches counted at most; past it the page says "10,000+"
+MAX_TERMS = 16  # words and phrases of a query kept (a longer query only gets slower)
+MAX_QUERY_CHARACTERS = 500
+
+Sort = Literal["newest", "relevance"]
+Kind = Literal["all", "posts", "documents"]
+
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """A reader's search as an FTS5 query that cannot be a syntax error: every word and
+    every "quoted phrase" becomes an FTS5 string (all of them must match); a word ending in
+    `*` matches as a prefix. FTS5 operators (OR, NOT, NEAR, parentheses, column filters)
+    are searched as words. None when no word is left to search.
+
+    >>> fts_query("judge ruled")
+    '"judge" "ruled"'
+    >>> fts_query('"preliminary injunction" enjoin*')
+    '"preliminary injunction" "enjoin"*'
+    >>> fts_query('") OR text:* NEAR(')
+    '"OR" "text:"* "NEAR("'
+    >>> fts_query('"unbalanced') is None, fts_query("  * - ( ") is None
+    (False, True)
+    """
+    terms: list[str] = []
+    for phrase, word in _TERM.findall(text[:MAX_QUERY_CHARACTERS]):
+        term = phrase if phrase else word
+        prefix = not phrase and term.endswith("*")
+        term = term.replace('"', "").rstrip("*") if not phrase else term
+        if not _WORD.search(term):
+            continue  # punctuation alone is no word to the tokenizer: an empty phrase
+        terms.append('"' + term.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms[:MAX_TERMS]) or None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Facet values a reader picked. Post filters leave documents out, and the other way."""
+
+    platform: str = ""
+    author: str = ""  # an account id
+    court: str = ""
+    kind: str = ""  # a document kind
+
+    @property
+    def on_posts(self) -> bool:
+        return bool(self.platform or self.author)
+
+    @property
+    def on_documents(self) -> bool:
+        return bool(self.court or self.kind)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts. Newest first: below these rowids (None: from the newest; 0: this
+    kind has no more). By relevance: how many of each kind the earlier pages showed."""
+
+    before_post: int | None = None
+    before_document: int | None = None
+    offset_post: int = 0
+    offset_document: int = 0
+
+
+@dataclass(frozen=True)
+class PostHit:
+    rowid: int
+    post_id: str
+    thread_id: int
+    thread_title: str
+    position: int
+    author_id: str
+    author_handle: str
+    platform: str
+    status: str
+    created_at: str | None
+    archived_at: str
+    url: str
+    snippet: str  # with MARK_START / MARK_END around the matched words
+    rank: float = 0.0
+
+
+@dataclass(frozen=True)
+class DocumentHit:
+    rowid: int
+    document_id: int
+    kind: str
+    title: str  # with marks
+    snippet: str  # with marks
+    url: str
+    court: str
+    case_name: str
+    docket_id: int | None
+    fetched_at: str
+    rank: float = 0.0
+
+
+@dataclass(frozen=True)
+class Page:
+    hits: tuple[PostHit | DocumentHit, ...]
+    next: Cursor | None  # None: this is the last page
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    platform: tuple[FacetValue, ...] = ()
+    author: tuple[FacetValue, ...] = ()
+    court: tuple[FacetValue, ...] = ()
+    kind: tuple[FacetValue, ...] = ()
+    # how many matches of each kind they were counted over (FACET_SAMPLE at most)
+    posts_sampled: int = 0
+    documents_sampled: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # posts, documents (COUNT_CAP at most)
+
+
+def search_page(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    filters: Filters = Filters(),
+    kind: Kind = "all",
+    sort: Sort = "newest",
+    cursor: Cursor = Cursor(),
+    limit: int = 20,
+) -> Page:
+    """One page of matches for `query` (an `fts_query`) among posts and documents, newest
+    archived first (or by relevance), the two kinds interleaved."""
+    want_posts = kind in ("all", "posts") and not filters.on_documents
+    want_documents = kind in ("all", "documents") and not filters.on_posts
+    posts: list[PostHit] = []
+    documents: list[DocumentHit] = []
+    if want_posts and cursor.before_post != 0:
+        posts = _post_hits(conn, query, filters, sort, cursor, limit + 1)
+    if want_documents and cursor.before_document != 0:
+        documents = _document_hits(conn, query, filters, sort, cursor, limit + 1)
+    hits: list[PostHit | DocumentHit] = [*posts, *documents]
+    if sort == "newest":
+        hits.sort(
+            key=lambda h: h.archived_at if isinstance(h, PostHit) else h.fetched_at, reverse=True
+        )
+    else:
+        hits.sort(key=lambda h: h.rank)  # bm25: lower is better
+    shown = hits[:limit]
+    more = len(hits) > limit
+    if not more:
+        return Page(tuple(shown), None)
+    shown_posts = [h for h in shown if isinstance(h, PostHit)]
+    shown_documents = [h for h in shown if isinstance(h, DocumentHit)]
+    if sort == "newest":
+        next_cursor = Cursor(
+            before_post=_next_before(cursor.before_post, shown_posts, posts, want_posts),
+            before_document=_next_before(
+                cursor.before_document, shown_documents, documents, want_documents
+            ),
+        )
+    else:
+        next_cursor = Cursor(
+            offset_post=cursor.offset_post + len(shown_posts),
+            offset_document=cursor.offset_document + len(shown_documents),
+        )
+    return Page(tuple(shown), next_cursor)
+
+
+def _next_before(
+    before: int | None,
+    shown: list[PostHit] | list[DocumentHit],
+    fetched: list[PostHit] | list[DocumentHit],
+    wanted: bool,
+) -> int | None:
+    if not wanted or len(shown) == len(fetched):
+        return 0  # nothing of this kind left
+    return min(h.rowid for h in shown) if shown else before
+
+
+def _post_hits(
+    conn: sqlite3.Connection, query: str, filters: Filters, sort: Sort, cursor: Cursor, n: int
+) -> list[PostHit]:
+    where, params = _post_filters(filters)
+    params.update(q=query, n=n, m1=MARK_START, m2=MARK_END, e=ELLIPSIS, t=SNIPPET_TOKENS)
+    if sort == "newest":
+        if cursor.before_post:
+            where += " and posts_fts.rowid < :before"
+            params["before"] = cursor.before_post
+        order = "order by posts_fts.rowid desc limit :n"
+    else:
+        order = "order by posts_fts.rank limit :n offset :offset"
+        params["offset"] = cursor.offset_post
+    rows = conn.execute(
+        f"""
+        select posts_fts.rowid, p.id, p.thread_id, coalesce(t.title, ''), p.position,
+               p.author_id, coalesce(a.handle, ''), coalesce(p.platform, ''),
+               coalesce(p.status, ''), p.created_at, coalesce(p.archived_at, ''),
+               coalesce(p.url, ''), snippet(posts_fts, 0, :m1, :m2, :e, :t),
+               {"posts_fts.rank" if sort == "relevance" else "0.0"}
+        from posts_fts
+        join posts p on p.rowid = posts_fts.rowid
+        left join threads t on t.id = p.thread_id
+        left join accounts a on a.id = p.author_id
+        where posts_fts match :q {where}
+        {order}
+        """,
+        params,
+    )
+    return [
+        PostHit(
+            rowid=r[0],
+            post_id=r[1],
+            thread_id=int(r[2]),
+            thread_title=r[3],
+            position=int(r[4] or 0),
+            author_id=r[5] or "",
+            author_handle=r[6],
+            platform=r[7],
+            status=r[8],
+            created_at=r[9],
+            archived_at=r[10],
+            url=r[11],
+            snippet=r[12] or "",
+            rank=float(r[13] or 0.0),
+        )
+        for r in rows
+    ]
+
+
+def _document_hits(
+    conn: sqlite3.Connection, query: str, filters: Filters, sort: Sort, cursor: Cursor, n: int
+) -> list[DocumentHit]:
+    where, params = _document_filters(filters)
+    params.update(q=query, n=n, m1=MARK_START, m2=MARK_END, e=ELLIPSIS, t=SNIPPET_TOKENS)
+    if sort == "newest":
+        if cursor.before_document:
+            where += " and documents_fts.rowid < :before"
+            params["before"] = cursor.before_document
+        order = "order by documents_fts.rowid desc limit :n"
+    else:
+        order = "order by documents_fts.rank limit :n offset :offset"
+        params["offset"] = cursor.offset_document
+    rows = conn.execute(
+        f"""
+        select documents_fts.rowid, d.id, coalesce(d.kind, ''),
+               highlight(documents_fts, 0, :m1, :m2), snippet(documents_fts, 1, :m1, :m2, :e, :t),
+               coalesce(d.url, ''), coalesce(d.court, ''), coalesce(d.case_name, ''),
+               d.docket_id, coalesce(d.fetched_at, ''),
+               {"documents_fts.rank" if sort == "relevance" else "0.0"}
+        from documents_fts
+        join documents d on d.id = documents_fts.rowid
+        where documents_fts match :q {where}
+        {order}
+        """,
+        params,
+    )
+    return [
+        DocumentHit(
+            rowid=r[0],
+            document_id=int(r[1]),
+            kind=r[2],
+            title=r[3] or "",
+            snippet=r[4] or "",
+            url=r[5],
+            court=r[6],
+            case_name=r[7],
+            docket_id=r[8],
+            fetched_at=r[9],
+            rank=float(r[10] or 0.0),
+        )
+        for r in rows
+    ]
+
+
+def search_facets(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    filters: Filters = Filters(),
+    kind: Kind = "all",
+    sample: int = FACET_SAMPLE,
+    cap: int = COUNT_CAP,
+) -> Facets:
+    """Facet counts over the newest `sample` matches of each kind, and how many matches
+    there are (counted up to `cap`)."""
+    want_posts = kind in ("all", "posts") and not filters.on_documents
+    want_documents = kind in ("all", "documents") and not filters.on_posts
+    platform: Counter[str] = Counter()
+    author: Counter[str] = Counter()
+    court: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    totals: dict[str, int] = {}
+    posts_sampled = documents_sampled = 0
+    if want_posts:
+        where, params = _post_filters(filters)
+        posts_sampled, platform, author = _sample(
+            conn, "posts_fts", POSTS_JOIN, "p.platform, p.author_id", query, where, params, sample
+        )
+        totals["posts"] = _total(
+            conn, "posts_fts", POSTS_JOIN, query, where, params, posts_sampled, sample, cap
+        )
+    if want_documents:
+        where, params = _document_filters(filters)
+        documents_sampled, court, kinds = _sample(
+            conn, "documents_fts", DOCUMENTS_JOIN, "d.court, d.kind", query, where, params, sample
+        )
+        totals["documents"] = _total(
+            conn,
+            "documents_fts",
+            DOCUMENTS_JOIN,
+            query,
+            where,
+            params,
+            documents_sampled,
+            sample,
+            cap,
+        )
+    return Facets(
+        platform=_values(platform),
+        author=_authors(conn, author),
+        court=_values(court),
+        kind=_values(kinds),
+        posts_sampled=posts_sampled,
+        documents_sampled=documents_sampled,
+        counts=totals,
+    )
+
+
+POSTS_JOIN = "posts p on p.rowid = posts_fts.rowid"
+DOCUMENTS_JOIN = "documents d on d.id = documents_fts.rowid"
+
+
+def _sample(
+    conn: sqlite3.Connection,
+    fts: str,
+    join: str,
+    columns: str,
+    query: str,
+    where: str,
+    params: dict[str, object],
+    sample: int,
+) -> tuple[int, Counter[str], Counter[str]]:
+    """How many matches the sample holds (the newest `sample`), and the counts of the values
+    of each of two `columns` in it (the eleven commonest of the second). Counted in SQL, so
+    that only the counts cross into Python."""
+    first, second = (c.strip() for c in columns.split(","))
+    rows = conn.execute(
+        f"""
+        with m as materialized (
+          select coalesce({first}, '') as a, coalesce({second}, '') as b
+          from {fts} join {join}
+          where {fts} match :q {where}
+          order by {fts}.rowid desc limit :n
+        )
+        select 0, '', count(*) from m
+        union all
+        select 1, a, count(*) from m group by a
+        union all
+        select * from (select 2, b, count(*) as n from m group by b order by n desc limit 11)
+        """,
+        {**params, "q": query, "n": sample},
+    ).fetchall()
+    size = 0
+    firsts: Counter[str] = Counter()
+    seconds: Counter[str] = Counter()
+    for which, value, n in rows:
+        if which == 0:
+            size = int(n)
+        elif which == 1:
+            firsts[value] = int(n)
+        else:
+            seconds[value] = int(n)
+    return size, firsts, seconds
+
+
+def _total(
+    conn: sqlite3.Connection,
+    fts: str,
+    join: str,
+    query: str,
+    where: str,
+    params: dict[str, object],
+    sampled: int,
+    sample: int,
+    cap: int,
+) -> int:
+    """Matches, counted up to `cap`: the sample, if it held them all; else from the index
+    alone, unless a filter needs the rows."""
+    if sampled < sample:
+        return sampled
+    source = f"{fts} join {join}" if where else fts
+    row = conn.execute(
+        f"select count(*) from (select 1 from {source} where {fts} match :q {where} limit :cap)",
+        {**params, "q": query, "cap": cap},
+    ).fetchone()
+    return int(row[0])
+
+
+def _authors(conn: sqlite3.Connection, counts: Counter[str]) -> tuple[FacetValue, ...]:
+    """The ten commonest authors, labelled with their handles (looked up for those only)."""
+    top = [(a, n) for a, n in counts.most_common(11) if a][:10]
+    if not top:
+        return ()
+    marks = ",".join("?" * len(top))
+    rows = conn.execute(
+        f"select id, handle from accounts where id in ({marks})", [a for a, _ in top]
+    )
+    handles = {r[0]: r[1] for r in rows}
+    return tuple(FacetValue(value=a, label=handles.get(a) or a, count=n) for a, n in top)
+
+
+def _values(counter: Counter[str]) -> tuple[FacetValue, ...]:
+    """The ten commonest values; matches without one (a document with no court) are no
+    value to narrow down to."""
+    counter.pop("", None)
+    return tuple(FacetValue(value=v, label=v, count=n) for v, n in counter.most_common(10))
+
+
+def _post_filters(filters: Filters) -> tuple[str, dict[str, object]]:
+    where, params = "", dict[str, object]()
+    if filters.platform:
+        where += " and p.platform = :platform"
+        params["platform"] = filters.platform
+    if filters.author:
+        where += " and p.author_id = :author"
+        params["author"] = filters.author
+    return where, params
+
+
+def _document_filters(filters: Filters) -> tuple[str, dict[str, object]]:
+    where, params = "", dict[str, object]()
+    if filters.court:
+        where += " and d.court = :court"
+        params["court"] = filters.court
+    if filters.kind:
+        where += " and d.kind = :kind"
+        params["kind"] = filters.kind
+    return where, params
