@@ -29,6 +29,7 @@ import json
 import string
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -109,6 +110,12 @@ class PostedXThread:
     posted: list[str] = field(default_factory=list)  # the thread's ids in the order posted
 
 
+def _snowflake_now() -> int:
+    """An X post id for this millisecond: milliseconds since X's epoch, shifted past the
+    22 bits X keeps for machine and sequence."""
+    return (time.time_ns() // 1_000_000 - 1_288_834_974_657) << 22
+
+
 class XApiServer:
     """The loopback X API on 127.0.0.1, served from a background thread."""
 
@@ -120,7 +127,9 @@ class XApiServer:
         self.deleted: set[str] = set()
         self.requests: list[tuple[str, str, dict[str, str], str]] = []  # method, path, q, auth
         self.limits: dict[str, list[int]] = {}  # endpoint → reset times of the 429s to give
-        self._ids = itertools.count(1_890_000_000_000_000_000, 4_194_304_000)
+        # snowflake-like ids from the real clock, as X's: a second server (the demo run again
+        # against the same archive) never hands out a post id the first one gave
+        self._ids = itertools.count(_snowflake_now(), 1 << 22)
         self._users = itertools.count(4_000_000_001)
         self._tco = itertools.count(1)
         self._nonces: set[str] = set()
