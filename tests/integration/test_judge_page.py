@@ -166,3 +166,14 @@ def test_the_thread_export_lists_its_judges(client: object, archive: Archive) ->
 @pytest.mark.parametrize("number", ["1", "99999999999", "9" * 19])
 def test_a_judge_the_register_does_not_hold_is_a_404(client: object, number: str) -> None:
     assert get(client, f"/judge/{number}").status_code == 404
+
+
+def test_search_facets_by_judge_and_narrows_to_one(client: object, archive: Archive) -> None:
+    html = get(client, "/search?q=judge").text
+    facet = text_of(
+        html[html.index("<h3>Judge</h3>") : html.index("</ul>", html.index("<h3>Judge"))]
+    )
+    assert facet == "Judge James Emanuel Boasberg 1 Marisol Ortega 1"
+    narrowed = get(client, f"/search?q=judge&judge=fjc:{BOASBERG}").text
+    assert f'href="/thread/{archive.ruling}#post-1"' in narrowed
+    assert f'href="/thread/{archive.other}#post-1"' not in narrowed

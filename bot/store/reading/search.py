@@ -69,6 +69,7 @@ class Filters:
     author: str = ""  # an account id
     court: str = ""
     kind: str = ""  # a document kind
+    judge: str = ""  # a judge id (annotations.normalized): posts and documents naming them
 
     @property
     def on_posts(self) -> bool:
@@ -142,6 +143,7 @@ class Facets:
     author: tuple[FacetValue, ...] = ()
     court: tuple[FacetValue, ...] = ()
     kind: tuple[FacetValue, ...] = ()
+    judge: tuple[FacetValue, ...] = ()  # judges the sampled posts and documents name
     # how many matches of each kind they were counted over (FACET_SAMPLE at most)
     posts_sampled: int = 0
     documents_sampled: int = 0
@@ -319,6 +321,7 @@ def search_facets(
     author: Counter[str] = Counter()
     court: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
+    judges: Counter[str] = Counter()
     totals: dict[str, int] = {}
     posts_sampled = documents_sampled = 0
     if want_posts:
@@ -326,6 +329,7 @@ def search_facets(
         posts_sampled, platform, author = _sample(
             conn, "posts_fts", POSTS_JOIN, "p.platform, p.author_id", query, where, params, sample
         )
+        judges += _judges_named(conn, "posts_fts", POSTS_JOIN, "p.id", query, where, params, sample)
         totals["posts"] = _total(
             conn, "posts_fts", POSTS_JOIN, query, where, params, posts_sampled, sample, cap
         )
@@ -333,6 +337,16 @@ def search_facets(
         where, params = _document_filters(filters)
         documents_sampled, court, kinds = _sample(
             conn, "documents_fts", DOCUMENTS_JOIN, "d.court, d.kind", query, where, params, sample
+        )
+        judges += _judges_named(
+            conn,
+            "documents_fts",
+            DOCUMENTS_JOIN,
+            "cast(d.id as text)",
+            query,
+            where,
+            params,
+            sample,
         )
         totals["documents"] = _total(
             conn,
@@ -350,6 +364,7 @@ def search_facets(
         author=_authors(conn, author),
         court=_values(court),
         kind=_values(kinds),
+        judge=_judge_values(conn, judges),
         posts_sampled=posts_sampled,
         documents_sampled=documents_sampled,
         counts=totals,
@@ -403,6 +418,49 @@ def _sample(
     return size, firsts, seconds
 
 
+def _judges_named(
+    conn: sqlite3.Connection,
+    fts: str,
+    join: str,
+    subject: str,
+    query: str,
+    where: str,
+    params: dict[str, object],
+    sample: int,
+) -> Counter[str]:
+    """How many of the newest `sample` matches name each judge (the eleven commonest)."""
+    subject_type = "post" if fts == "posts_fts" else "document"
+    rows = conn.execute(
+        f"""
+        with m as materialized (
+          select {subject} as s from {fts} join {join}
+          where {fts} match :q {where}
+          order by {fts}.rowid desc limit :n
+        )
+        select a.normalized, count(distinct m.s) as n from m
+        join annotations a on a.subject_type = '{subject_type}' and a.subject_id = m.s
+        where a.kind = 'judge' and a.normalized is not null
+        group by a.normalized order by n desc limit 11
+        """,
+        {**params, "q": query, "n": sample},
+    )
+    return Counter({r[0]: int(r[1]) for r in rows})
+
+
+def _judge_values(conn: sqlite3.Connection, counts: Counter[str]) -> tuple[FacetValue, ...]:
+    """The ten most named judges, by the register's name where it knows them."""
+    top = [(j, n) for j, n in counts.most_common(11) if j][:10]
+    if not top:
+        return ()
+    marks = ",".join("?" * len(top))
+    rows = conn.execute(
+        f"select id, name from register_judges where id in ({marks})", [j for j, _ in top]
+    )
+    names = {r[0]: r[1] for r in rows}
+    values = [FacetValue(value=j, label=names.get(j) or j, count=n) for j, n in top]
+    return tuple(sorted(values, key=lambda v: (-v.count, v.label)))
+
+
 def _total(
     conn: sqlite3.Connection,
     fts: str,
@@ -454,6 +512,9 @@ def _post_filters(filters: Filters) -> tuple[str, dict[str, object]]:
     if filters.author:
         where += " and p.author_id = :author"
         params["author"] = filters.author
+    if filters.judge:
+        where += " and p.id in (" + NAMING.format(subject="post", id="subject_id") + ")"
+        params["judge"] = filters.judge
     return where, params
 
 
@@ -465,4 +526,15 @@ def _document_filters(filters: Filters) -> tuple[str, dict[str, object]]:
     if filters.kind:
         where += " and d.kind = :kind"
         params["kind"] = filters.kind
+    if filters.judge:
+        subjects = NAMING.format(subject="document", id="cast(subject_id as integer)")
+        where += f" and d.id in ({subjects})"
+        params["judge"] = filters.judge
     return where, params
+
+
+# The posts or documents that name judge :judge (the (kind, normalized) index finds them).
+NAMING = """
+    select {id} from annotations
+    where kind = 'judge' and normalized = :judge and subject_type = '{subject}'
+"""

@@ -1,5 +1,5 @@
 """The search page, /search?q=…: posts and documents at once, newest archived first (or by
-relevance), with facets by platform, author, court and kind of document.
+relevance), with facets by platform, author, court, judge and kind of document.
 
 What bounds it (bot/store/reading/search.py): newest first stops after one page; facets are
 counted over the newest matches only and within facet_time_limit_ms; totals stop at a cap.
@@ -34,7 +34,7 @@ from bot.web.snippets import marked
 PAGE_SIZE = 20
 KINDS: tuple[Kind, ...] = ("all", "posts", "documents")
 SORTS: tuple[Sort, ...] = ("newest", "relevance")
-PARAMS = ("q", "type", "sort", "platform", "author", "court", "kind")
+PARAMS = ("q", "type", "sort", "platform", "author", "court", "kind", "judge")
 CURSOR_PARAMS = ("bp", "bd", "op", "od")
 
 
@@ -69,6 +69,7 @@ async def search_page_view(datasette: Any, request: Any) -> Response:
         author=params["author"],
         court=params["court"],
         kind=params["kind"],
+        judge=params["judge"],
     )
     cursor = _cursor(args)
     here = paths(datasette)
@@ -128,7 +129,7 @@ async def search_page_view(datasette: Any, request: Any) -> Response:
                 if "interrupted" not in str(e):
                     raise
                 context["facets_problem"] = (
-                    "Counting the matches by platform, author, court and kind took too long "
+                    "Counting the matches by platform, author, court, judge and kind took too long "
                     "for this search, so they are left out."
                 )
     return await page(datasette, request, "search.html", context)
