@@ -81,14 +81,15 @@ def save(thread: Thread, store: Store, public_url: str) -> ArchiveResult:
     )
     return ArchiveResult(
         saved=saved,
-        page_url=thread_page_url(public_url, store, saved.id),
+        page_url=thread_page_url(public_url, saved.id),
         notes=tuple(thread.notes),
     )
 
 
-def thread_page_url(public_url: str, store: Store, thread_id: int) -> str:
-    """Where Datasette shows the thread: the `thread` canned query of the archive database."""
-    return f"{public_url.rstrip('/')}/{store.path.stem}/thread?id={thread_id}"
+def thread_page_url(public_url: str, thread_id: int) -> str:
+    """The thread's page in the reading room (bot/web/paths.py). Replies made before it
+    carried /<archive>/thread?id=N, which leads there too."""
+    return f"{public_url.rstrip('/')}/thread/{thread_id}"
 
 
 # --- annotate ----------------------------------------------------------------------------

@@ -199,7 +199,7 @@ def _answer(
     reply = archive_reply(
         posts=saved.post_count,
         documents=documents_by_kind(store, saved.id),
-        page_url=thread_page_url(settings.public_url, store, saved.id),
+        page_url=thread_page_url(settings.public_url, saved.id),
         limits=account.limits,
     )
     _reply(row, account, store, reply, "replied")

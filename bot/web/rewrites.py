@@ -1,9 +1,10 @@
 """Two changes to requests for Datasette's own pages of the archive, made in front of it (an
 `asgi_wrapper`, so that every other request reaches Datasette untouched):
 
-- /<db>/thread?id=N, the URL in every reply the bot has posted, was the `thread` canned
-  query: it now redirects to the thread page, /thread/N. The query itself is still there
-  for SQL readers: /<db>/thread.json?id=N, .csv, or with any parameter starting with "_".
+- /<db>/thread?id=N, the URL in the replies the bot posted before the reading room, was the
+  `thread` canned query: it now redirects to the thread page, /thread/N. The query itself is
+  still there for SQL readers: /<db>/thread.json?id=N, .csv, or with any parameter starting
+  with "_".
 - /<db>/posts and /<db>/post_versions open without the `raw` column (the platform's JSON,
   kilobytes per row): the request gets `_nocol=raw` unless the reader chose columns
   (`_col`, `_nocol`). The JSON and CSV exports keep it.

@@ -28,8 +28,7 @@ def test_the_sample_thread_is_archived_whole_and_in_reading_order(sample, thread
     run = threadbot("archive", sample.url)
     assert run.code == 0, run.err
     assert run.out.splitlines()[0] == (
-        "thread 1: @dana-whitlock-e2e.test, 9 posts, 6 links, "
-        "http://archive.example/archive/thread?id=1"
+        "thread 1: @dana-whitlock-e2e.test, 9 posts, 6 links, http://archive.example/thread/1"
     )
     posts = rows(threadbot.db, "select id, position, status from posts order by position")
     assert [p[0] for p in posts] == sample.uris  # the correction branch right after post 2

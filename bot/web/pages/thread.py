@@ -1,5 +1,6 @@
-"""The thread page, /thread/N: the URL the bot's replies link to (through /<db>/thread?id=N,
-bot/web/rewrites.py). Also /thread/N.md and /thread/N.json, the same thread exported."""
+"""The thread page, /thread/N: the URL the bot's replies link to (older replies'
+/<db>/thread?id=N redirects here, bot/web/rewrites.py). Also /thread/N.md and
+/thread/N.json, the same thread exported."""
 
 from __future__ import annotations
 
