@@ -8,10 +8,13 @@ import sqlite3
 from bot.store.reading.judges import case_judges
 from bot.store.reading.rows import (
     CASE_COLUMNS,
+    CITING_COLUMNS,
+    CITING_WIDTH,
     DOCUMENT_COLUMNS,
     THREAD_COLUMNS,
     THREAD_FROM,
     case_summary,
+    citing_post,
     document_summary,
     thread_summary,
 )
@@ -137,13 +140,11 @@ def _citing(conn: sqlite3.Connection, where: str, params: dict[str, object]) -> 
     """Posts with a link matching `where` (on links `l`), once each, oldest first."""
     rows = conn.execute(
         f"""
-        select p.id, p.thread_id, coalesce(t.title, ''), p.position, p.created_at,
-               coalesce(a.handle, ''), coalesce(p.text, ''), coalesce(p.url, ''),
-               coalesce(l.url, ''), l.document_id
+        select {CITING_COLUMNS}, coalesce(l.url, ''), l.document_id
         from links l
         join posts p on p.id = l.post_id
         join threads t on t.id = p.thread_id
-        left join accounts a on a.id = p.author_id
+        left join accounts acc on acc.id = p.author_id
         where {where}
         group by p.id
         order by p.created_at, p.id
@@ -151,18 +152,4 @@ def _citing(conn: sqlite3.Connection, where: str, params: dict[str, object]) -> 
         """,
         params,
     )
-    return [
-        CitingPost(
-            post_id=r[0],
-            thread_id=int(r[1]),
-            thread_title=r[2],
-            position=int(r[3]),
-            created_at=r[4],
-            author_handle=r[5],
-            text=r[6],
-            url=r[7],
-            link_url=r[8],
-            document_id=r[9],
-        )
-        for r in rows
-    ]
+    return [citing_post(r, link_url=r[CITING_WIDTH], document_id=r[CITING_WIDTH + 1]) for r in rows]

@@ -10,15 +10,16 @@ from collections import defaultdict
 
 from bot.store.reading.rows import (
     CASE_COLUMNS,
+    CITING_COLUMNS,
     THREAD_COLUMNS,
     THREAD_FROM,
     case_summary,
+    citing_post,
     thread_summary,
 )
 from bot.store.reading.views import (
     AppointmentClaim,
     CaseSummary,
-    CitingPost,
     JudgeLine,
     JudgeMark,
     JudgeService,
@@ -193,10 +194,8 @@ def _docket_numbers(conn: sqlite3.Connection, params: dict[str, object]) -> list
 def _claims(conn: sqlite3.Connection, params: dict[str, object]) -> list[AppointmentClaim]:
     """Posts naming another appointing president than the register's, oldest first."""
     rows = conn.execute(
-        """
-        select a.normalized, coalesce(a.value, ''), p.id, p.thread_id,
-               coalesce(t.title, ''), p.position, p.created_at, coalesce(acc.handle, ''),
-               coalesce(p.text, ''), coalesce(p.url, '')
+        f"""
+        select coalesce(a.normalized, ''), coalesce(a.value, ''), {CITING_COLUMNS}
         from annotations a
         join posts p on p.id = a.subject_id
         join threads t on t.id = p.thread_id
@@ -208,21 +207,4 @@ def _claims(conn: sqlite3.Connection, params: dict[str, object]) -> list[Appoint
         """,
         params,
     )
-    return [
-        AppointmentClaim(
-            claimed=r[0] or "",
-            written=r[1],
-            post=CitingPost(
-                post_id=r[2],
-                thread_id=int(r[3]),
-                thread_title=r[4],
-                position=int(r[5]),
-                created_at=r[6],
-                author_handle=r[7],
-                text=r[8],
-                url=r[9],
-                link_url="",
-            ),
-        )
-        for r in rows
-    ]
+    return [AppointmentClaim(claimed=r[0], written=r[1], post=citing_post(r, 2)) for r in rows]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.store.reading.views import CaseSummary, DocumentSummary, ThreadSummary
+from bot.store.reading.views import CaseSummary, CitingPost, DocumentSummary, ThreadSummary
 
 Row = Sequence[Any]
 
@@ -93,4 +93,30 @@ def case_summary(row: Row, at: int = 0) -> CaseSummary | None:
         date_filed=r[6],
         url=r[7],
         courtlistener_id=r[8],
+    )
+
+
+# `p` is posts, `t` its thread, `acc` its author's account
+CITING_COLUMNS = """
+    p.id, p.thread_id, coalesce(t.title, ''), p.position, p.created_at,
+    coalesce(acc.handle, ''), coalesce(p.text, ''), coalesce(p.url, '')
+"""
+CITING_WIDTH = 8
+
+
+def citing_post(
+    row: Row, at: int = 0, link_url: str = "", document_id: int | None = None
+) -> CitingPost:
+    r = row[at : at + CITING_WIDTH]
+    return CitingPost(
+        post_id=r[0],
+        thread_id=int(r[1]),
+        thread_title=r[2],
+        position=int(r[3]),
+        created_at=r[4],
+        author_handle=r[5],
+        text=r[6],
+        url=r[7],
+        link_url=link_url,
+        document_id=document_id,
     )
