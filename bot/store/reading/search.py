@@ -5,8 +5,8 @@ stray quote, a parenthesis or an operator finds words instead of raising an SQL 
 
 Newest first (the default) reads each index backwards by rowid and stops after one page:
 its cost does not grow with the number of matches. Ordering by relevance scores every
-match, so it costs as much as the matches are many. Facets are counted over the newest
-FACET_SAMPLE matches only, and the totals stop at COUNT_CAP: both are said on the page.
+match, so it costs as much as the matches are many. Facets and totals (facets.py) are
+counted over the newest FACET_SAMPLE matches and up to COUNT_CAP: the page says both.
 Snippets mark the matched words with MARK_START and MARK_END (two private-use characters)
 for the web layer to turn into markup after escaping the text.
 """
@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 MARK_START = "\ue000"
@@ -80,6 +79,9 @@ class Filters:
         return bool(self.court or self.kind)
 
 
+NO_FILTERS = Filters()
+
+
 @dataclass(frozen=True)
 class Cursor:
     """Where a page starts. Newest first: below these rowids (None: from the newest; 0: this
@@ -128,26 +130,6 @@ class DocumentHit:
 class Page:
     hits: tuple[PostHit | DocumentHit, ...]
     next: Cursor | None  # None: this is the last page
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class Facets:
-    platform: tuple[FacetValue, ...] = ()
-    author: tuple[FacetValue, ...] = ()
-    court: tuple[FacetValue, ...] = ()
-    kind: tuple[FacetValue, ...] = ()
-    judge: tuple[FacetValue, ...] = ()  # judges the sampled posts and documents name
-    # how many matches of each kind they were counted over (FACET_SAMPLE at most)
-    posts_sampled: int = 0
-    documents_sampled: int = 0
-    counts: dict[str, int] = field(default_factory=dict)  # posts, documents (COUNT_CAP at most)
 
 
 def search_page(
@@ -209,19 +191,31 @@ def _next_before(
     return min(h.rowid for h in shown) if shown else before
 
 
+def _paging(
+    fts: str,
+    sort: Sort,
+    before: int | None,
+    offset: int,
+    where: str,
+    params: dict[str, object],
+) -> tuple[str, str]:
+    """The condition and the order of one page: newest first below rowid `before`, or by
+    relevance after `offset` matches."""
+    if sort == "newest":
+        if before:
+            where += f" and {fts}.rowid < :before"
+            params["before"] = before
+        return where, f"order by {fts}.rowid desc limit :n"
+    params["offset"] = offset
+    return where, f"order by {fts}.rank limit :n offset :offset"
+
+
 def _post_hits(
     conn: sqlite3.Connection, query: str, filters: Filters, sort: Sort, cursor: Cursor, n: int
 ) -> list[PostHit]:
-    where, params = _post_filters(filters)
+    where, params = post_filters(filters)
     params.update(q=query, n=n, m1=MARK_START, m2=MARK_END, e=ELLIPSIS, t=SNIPPET_TOKENS)
-    if sort == "newest":
-        if cursor.before_post:
-            where += " and posts_fts.rowid < :before"
-            params["before"] = cursor.before_post
-        order = "order by posts_fts.rowid desc limit :n"
-    else:
-        order = "order by posts_fts.rank limit :n offset :offset"
-        params["offset"] = cursor.offset_post
+    where, order = _paging("posts_fts", sort, cursor.before_post, cursor.offset_post, where, params)
     rows = conn.execute(
         f"""
         select posts_fts.rowid, p.id, p.thread_id, coalesce(t.title, ''), p.position,
@@ -262,16 +256,11 @@ def _post_hits(
 def _document_hits(
     conn: sqlite3.Connection, query: str, filters: Filters, sort: Sort, cursor: Cursor, n: int
 ) -> list[DocumentHit]:
-    where, params = _document_filters(filters)
+    where, params = document_filters(filters)
     params.update(q=query, n=n, m1=MARK_START, m2=MARK_END, e=ELLIPSIS, t=SNIPPET_TOKENS)
-    if sort == "newest":
-        if cursor.before_document:
-            where += " and documents_fts.rowid < :before"
-            params["before"] = cursor.before_document
-        order = "order by documents_fts.rowid desc limit :n"
-    else:
-        order = "order by documents_fts.rank limit :n offset :offset"
-        params["offset"] = cursor.offset_document
+    where, order = _paging(
+        "documents_fts", sort, cursor.before_document, cursor.offset_document, where, params
+    )
     rows = conn.execute(
         f"""
         select documents_fts.rowid, d.id, coalesce(d.kind, ''),
@@ -304,207 +293,7 @@ def _document_hits(
     ]
 
 
-def search_facets(
-    conn: sqlite3.Connection,
-    query: str,
-    *,
-    filters: Filters = Filters(),
-    kind: Kind = "all",
-    sample: int = FACET_SAMPLE,
-    cap: int = COUNT_CAP,
-) -> Facets:
-    """Facet counts over the newest `sample` matches of each kind, and how many matches
-    there are (counted up to `cap`)."""
-    want_posts = kind in ("all", "posts") and not filters.on_documents
-    want_documents = kind in ("all", "documents") and not filters.on_posts
-    platform: Counter[str] = Counter()
-    author: Counter[str] = Counter()
-    court: Counter[str] = Counter()
-    kinds: Counter[str] = Counter()
-    judges: Counter[str] = Counter()
-    totals: dict[str, int] = {}
-    posts_sampled = documents_sampled = 0
-    if want_posts:
-        where, params = _post_filters(filters)
-        posts_sampled, platform, author = _sample(
-            conn, "posts_fts", POSTS_JOIN, "p.platform, p.author_id", query, where, params, sample
-        )
-        judges += _judges_named(conn, "posts_fts", POSTS_JOIN, "p.id", query, where, params, sample)
-        totals["posts"] = _total(
-            conn, "posts_fts", POSTS_JOIN, query, where, params, posts_sampled, sample, cap
-        )
-    if want_documents:
-        where, params = _document_filters(filters)
-        documents_sampled, court, kinds = _sample(
-            conn, "documents_fts", DOCUMENTS_JOIN, "d.court, d.kind", query, where, params, sample
-        )
-        judges += _judges_named(
-            conn,
-            "documents_fts",
-            DOCUMENTS_JOIN,
-            "cast(d.id as text)",
-            query,
-            where,
-            params,
-            sample,
-        )
-        totals["documents"] = _total(
-            conn,
-            "documents_fts",
-            DOCUMENTS_JOIN,
-            query,
-            where,
-            params,
-            documents_sampled,
-            sample,
-            cap,
-        )
-    return Facets(
-        platform=_values(platform),
-        author=_authors(conn, author),
-        court=_values(court),
-        kind=_values(kinds),
-        judge=_judge_values(conn, judges),
-        posts_sampled=posts_sampled,
-        documents_sampled=documents_sampled,
-        counts=totals,
-    )
-
-
-POSTS_JOIN = "posts p on p.rowid = posts_fts.rowid"
-DOCUMENTS_JOIN = "documents d on d.id = documents_fts.rowid"
-
-
-def _sample(
-    conn: sqlite3.Connection,
-    fts: str,
-    join: str,
-    columns: str,
-    query: str,
-    where: str,
-    params: dict[str, object],
-    sample: int,
-) -> tuple[int, Counter[str], Counter[str]]:
-    """How many matches the sample holds (the newest `sample`), and the counts of the values
-    of each of two `columns` in it (the eleven commonest of the second). Counted in SQL, so
-    that only the counts cross into Python."""
-    first, second = (c.strip() for c in columns.split(","))
-    rows = conn.execute(
-        f"""
-        with m as materialized (
-          select coalesce({first}, '') as a, coalesce({second}, '') as b
-          from {fts} join {join}
-          where {fts} match :q {where}
-          order by {fts}.rowid desc limit :n
-        )
-        select 0, '', count(*) from m
-        union all
-        select 1, a, count(*) from m group by a
-        union all
-        select * from (select 2, b, count(*) as n from m group by b order by n desc limit 11)
-        """,
-        {**params, "q": query, "n": sample},
-    ).fetchall()
-    size = 0
-    firsts: Counter[str] = Counter()
-    seconds: Counter[str] = Counter()
-    for which, value, n in rows:
-        if which == 0:
-            size = int(n)
-        elif which == 1:
-            firsts[value] = int(n)
-        else:
-            seconds[value] = int(n)
-    return size, firsts, seconds
-
-
-def _judges_named(
-    conn: sqlite3.Connection,
-    fts: str,
-    join: str,
-    subject: str,
-    query: str,
-    where: str,
-    params: dict[str, object],
-    sample: int,
-) -> Counter[str]:
-    """How many of the newest `sample` matches name each judge (the eleven commonest)."""
-    subject_type = "post" if fts == "posts_fts" else "document"
-    rows = conn.execute(
-        f"""
-        with m as materialized (
-          select {subject} as s from {fts} join {join}
-          where {fts} match :q {where}
-          order by {fts}.rowid desc limit :n
-        )
-        select a.normalized, count(distinct m.s) as n from m
-        join annotations a on a.subject_type = '{subject_type}' and a.subject_id = m.s
-        where a.kind = 'judge' and a.normalized is not null
-        group by a.normalized order by n desc limit 11
-        """,
-        {**params, "q": query, "n": sample},
-    )
-    return Counter({r[0]: int(r[1]) for r in rows})
-
-
-def _judge_values(conn: sqlite3.Connection, counts: Counter[str]) -> tuple[FacetValue, ...]:
-    """The ten most named judges, by the register's name where it knows them."""
-    top = [(j, n) for j, n in counts.most_common(11) if j][:10]
-    if not top:
-        return ()
-    marks = ",".join("?" * len(top))
-    rows = conn.execute(
-        f"select id, name from register_judges where id in ({marks})", [j for j, _ in top]
-    )
-    names = {r[0]: r[1] for r in rows}
-    values = [FacetValue(value=j, label=names.get(j) or j, count=n) for j, n in top]
-    return tuple(sorted(values, key=lambda v: (-v.count, v.label)))
-
-
-def _total(
-    conn: sqlite3.Connection,
-    fts: str,
-    join: str,
-    query: str,
-    where: str,
-    params: dict[str, object],
-    sampled: int,
-    sample: int,
-    cap: int,
-) -> int:
-    """Matches, counted up to `cap`: the sample, if it held them all; else from the index
-    alone, unless a filter needs the rows."""
-    if sampled < sample:
-        return sampled
-    source = f"{fts} join {join}" if where else fts
-    row = conn.execute(
-        f"select count(*) from (select 1 from {source} where {fts} match :q {where} limit :cap)",
-        {**params, "q": query, "cap": cap},
-    ).fetchone()
-    return int(row[0])
-
-
-def _authors(conn: sqlite3.Connection, counts: Counter[str]) -> tuple[FacetValue, ...]:
-    """The ten commonest authors, labelled with their handles (looked up for those only)."""
-    top = [(a, n) for a, n in counts.most_common(11) if a][:10]
-    if not top:
-        return ()
-    marks = ",".join("?" * len(top))
-    rows = conn.execute(
-        f"select id, handle from accounts where id in ({marks})", [a for a, _ in top]
-    )
-    handles = {r[0]: r[1] for r in rows}
-    return tuple(FacetValue(value=a, label=handles.get(a) or a, count=n) for a, n in top)
-
-
-def _values(counter: Counter[str]) -> tuple[FacetValue, ...]:
-    """The ten commonest values; matches without one (a document with no court) are no
-    value to narrow down to."""
-    counter.pop("", None)
-    return tuple(FacetValue(value=v, label=v, count=n) for v, n in counter.most_common(10))
-
-
-def _post_filters(filters: Filters) -> tuple[str, dict[str, object]]:
+def post_filters(filters: Filters) -> tuple[str, dict[str, object]]:
     where, params = "", dict[str, object]()
     if filters.platform:
         where += " and p.platform = :platform"
@@ -518,7 +307,7 @@ def _post_filters(filters: Filters) -> tuple[str, dict[str, object]]:
     return where, params
 
 
-def _document_filters(filters: Filters) -> tuple[str, dict[str, object]]:
+def document_filters(filters: Filters) -> tuple[str, dict[str, object]]:
     where, params = "", dict[str, object]()
     if filters.court:
         where += " and d.court = :court"
@@ -538,3 +327,7 @@ NAMING = """
     select {id} from annotations
     where kind = 'judge' and normalized = :judge and subject_type = '{subject}'
 """
+
+
+POSTS_JOIN = "posts p on p.rowid = posts_fts.rowid"
+DOCUMENTS_JOIN = "documents d on d.id = documents_fts.rowid"

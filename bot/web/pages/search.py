@@ -14,17 +14,16 @@ from typing import Any
 
 from datasette.utils.asgi import Response
 
+from bot.store.reading.facets import Facets, search_facets
 from bot.store.reading.search import (
     COUNT_CAP,
     FACET_SAMPLE,
     Cursor,
-    Facets,
     Filters,
     Kind,
     Page,
     Sort,
     fts_query,
-    search_facets,
     search_page,
 )
 from bot.web.formatting import kind as kind_label
