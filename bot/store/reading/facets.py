@@ -144,8 +144,10 @@ def _sample(
         select * from (select 2, b, count(*) as n from m group by b order by n desc limit 11)
         union all
         select * from (
+          -- m first (CROSS JOIN keeps the order): the index finds each match's annotations;
+          -- the other way round would read every judge annotation of the archive
           select 3, j.normalized, count(distinct m.s) as n from m
-          join annotations j on j.subject_type = '{what.subject_type}' and j.subject_id = m.s
+          cross join annotations j on j.subject_type = '{what.subject_type}' and j.subject_id = m.s
           where j.kind = 'judge' and j.normalized is not null
           group by j.normalized order by n desc limit 11)
         """,

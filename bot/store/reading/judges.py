@@ -75,14 +75,15 @@ def case_judges(conn: sqlite3.Connection, case_links: str, docket_id: int) -> tu
     condition on links `l` that says a link cites it) or in its documents, most named first."""
     rows = conn.execute(
         f"""
-        select a.normalized, coalesce(r.name, ''), count(*) as n from annotations a
+        with subjects (type, id) as (
+            select 'post', l.post_id from links l where {case_links}
+            union
+            select 'document', cast(id as text) from documents where docket_id = :id)
+        -- subjects first (CROSS JOIN keeps the order): their annotations by the index
+        select a.normalized, coalesce(r.name, ''), count(*) as n from subjects
+        cross join annotations a on a.subject_type = subjects.type and a.subject_id = subjects.id
         join register_judges r on r.id = a.normalized
-        where a.kind = 'judge' and (
-            (a.subject_type = 'post'
-             and a.subject_id in (select l.post_id from links l where {case_links}))
-            or (a.subject_type = 'document'
-                and a.subject_id in (select cast(id as text) from documents
-                                     where docket_id = :id)))
+        where a.kind = 'judge'
         group by a.normalized order by n desc, r.name limit :limit
         """,
         {"id": docket_id, "limit": LIST_LIMIT},
@@ -192,11 +193,15 @@ def _docket_numbers(conn: sqlite3.Connection, params: dict[str, object]) -> list
 
 
 def _claims(conn: sqlite3.Connection, params: dict[str, object]) -> list[AppointmentClaim]:
-    """Posts naming another appointing president than the register's, oldest first."""
+    """Posts naming another appointing president than the register's, oldest first: in the
+    threads naming the judge (a claim is about a judge its thread names), by thread."""
     rows = conn.execute(
         f"""
         select coalesce(a.normalized, ''), coalesce(a.value, ''), {CITING_COLUMNS}
-        from annotations a
+        from (select distinct thread_id from annotations
+              where kind = 'judge' and normalized = :judge) named
+        -- the threads first (CROSS JOIN keeps the order), their annotations by the index
+        cross join annotations a on a.thread_id = named.thread_id
         join posts p on p.id = a.subject_id
         join threads t on t.id = p.thread_id
         left join accounts acc on acc.id = p.author_id
