@@ -1,8 +1,9 @@
 """Watched reporters: find their new threads, archive those about court rulings.
 
 The first poll of an account looks back `daemon.backfill_days` (at most
-`daemon.backfill_posts` posts); later polls stop at the newest post seen before. Each thread
-is scored once; a skipped thread is scored again only when it has grown since.
+`daemon.backfill_posts` posts); later polls stop at the newest post seen before, or before a
+thread that failed and waits to be tried again. Each thread is scored once; a skipped thread
+is scored again only when it has grown since.
 
 Every account and every thread fails alone: its error goes on its own row (item_failures)
 with a time for the next attempt, and the poll goes on with the others.
@@ -22,9 +23,9 @@ from bot.models import Post
 from bot.pipeline import fetch, save
 from bot.sources.base import Connector, ThreadSource
 from bot.store import Store
-from bot.store.jobs import clear_item_failure, item_due, record_item_failure
+from bot.store.jobs import clear_item_failure, item_due, item_failure, record_item_failure
 from bot.store.watch import candidate, save_candidate, save_watch_state, watch_state
-from bot.timestamps import ago, utc_now
+from bot.timestamps import ago, iso, parse_iso, utc_now
 
 log = logging.getLogger(__name__)
 PAGE = 50
@@ -81,8 +82,11 @@ def poll_account(
         timedelta(days=settings.daemon.backfill_days)
     )
     roots, newest_seen = _new_roots(source, account_id, since, settings.daemon.backfill_posts)
+    held: list[str] = []  # threads to try again: the next poll must see them once more
     for root_id, newest in sorted(roots.items(), key=lambda kv: kv[1]):
         if not item_due(store, "watch-thread", root_id):
+            if _tried_again_later(store, root_id):
+                held.append(newest)
             continue
         try:
             _consider(connector, source, store, settings, account_id, root_id, newest, summary)
@@ -92,9 +96,31 @@ def poll_account(
         except Exception as e:  # one thread's trouble must not stop the others
             if not isinstance(e, ServiceError):
                 log.exception("watch: thread %s failed", root_id)
-            record_item_failure(store, "watch-thread", root_id, describe(e), BACKOFF)
+            failure = record_item_failure(store, "watch-thread", root_id, describe(e), BACKOFF)
+            if failure.next_attempt_at is not None:
+                held.append(newest)
             summary.errors.append(f"{root_id}: {describe(e)}")
-    save_watch_state(store, connector.platform, account_id, actor, newest_seen)
+    save_watch_state(store, connector.platform, account_id, actor, resume_after(newest_seen, held))
+
+
+def _tried_again_later(store: Store, root_id: str) -> bool:
+    failure = item_failure(store, "watch-thread", root_id)
+    return failure is not None and failure.next_attempt_at is not None
+
+
+def resume_after(newest_seen: str | None, held: list[str]) -> str | None:
+    """Where the account's next poll stops reading back: at the newest post seen, or, while
+    a thread waits to be tried again, just before its newest post, so that the poll finds
+    it again (threads already decided on are not fetched again). Pure.
+
+    >>> resume_after("2026-02-03T14:10:00.000Z", [])
+    '2026-02-03T14:10:00.000Z'
+    >>> resume_after("2026-02-03T14:10:00.000Z", ["2026-02-03T14:07:00.000Z"])
+    '2026-02-03T14:06:59.999Z'
+    """
+    if not held:
+        return newest_seen
+    return iso(parse_iso(min(held)) - timedelta(milliseconds=1))
 
 
 def _consider(

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -339,6 +340,17 @@ def report(
         f"{one('select count(*) from threads')} threads, {one('select count(*) from posts')} "
         f"posts in the archive ({by_status('posts')})"
     )
+    # why a court thread is not archived: the filter's decision on it, or never seen
+    missed: Counter[str] = Counter()
+    for root in court:
+        if root in archived:
+            continue
+        row = conn.execute(
+            "select decision, reasons from candidates where root_post_id = ?", [root]
+        ).fetchone()
+        missed[f"{row[0]} ({row[1]})" if row else "never seen by watch"] += 1
+    if missed:
+        print("  not archived: " + "; ".join(f"{n} {why}" for why, n in missed.most_common()))
     print(
         f"links: {one('select count(*) from links')} ({by_status('links')}); "
         f"{one('select count(*) from documents')} documents"

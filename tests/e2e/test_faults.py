@@ -246,6 +246,41 @@ def test_a_burst_of_likes_does_not_hide_a_mention(network, web, bot, tmp_path) -
     assert len(own_replies(bot, ask.uri)) == 1
 
 
+def test_a_watched_thread_that_failed_is_found_again_after_newer_posts(
+    network, web, bot, appview, tmp_path
+) -> None:
+    # The soak found this: the first thread's fetch fails, the poll goes on past it to a
+    # newer thread, and the account's position moved past both; the failed thread's retry
+    # then had nothing to bring it back.
+    reporter = make_author(network.pds, network.appview, "flaky-thread.test")
+    first = thread_of(reporter, COURT)
+    wait_for_posts(network.appview, [r.uri for r in first])
+    env = env_for(network, web, bot, tmp_path, appview.url)
+    env.update(THREADBOT_BLUESKY_WATCH=reporter.handle, THREADBOT_BLUESKY_HANDLE="")
+    daemon = Daemon(settings_for(env))
+    db = tmp_path / "archive.db"
+    try:
+        appview.fail("app.bsky.feed.getPostThread", status=503, times=1)
+        daemon.run_job("watch")
+        ((item, attempts),) = rows(
+            db, "select item, attempts from item_failures where job = 'watch-thread'"
+        )
+        assert (item, attempts) == (first[0].uri, 1)
+        assert rows(db, "select count(*) from threads") == [(0,)]
+        later = thread_of(reporter, COURT)  # the reporter goes on posting meanwhile
+        wait_for_posts(network.appview, [r.uri for r in later])
+        daemon.run_job("watch")  # the failed thread's backoff holds; the new one is archived
+        assert rows(db, "select root_post_id from threads") == [(later[0].uri,)]
+        with sqlite3.connect(db) as conn:  # as if the backoff's five minutes had passed
+            conn.execute("update item_failures set next_attempt_at = '2000-01-01T00:00:00.000Z'")
+        daemon.run_job("watch")
+    finally:
+        daemon.close()
+    archived = {r[0] for r in rows(db, "select root_post_id from threads")}
+    assert archived == {first[0].uri, later[0].uri}
+    assert rows(db, "select count(*) from item_failures where job = 'watch-thread'") == [(0,)]
+
+
 def test_a_post_dated_2099_does_not_freeze_the_watched_feed(network, web, bot, tmp_path) -> None:
     reporter = make_author(network.pds, network.appview, "time-traveller.test")
     env = env_for(network, web, bot, tmp_path, network.appview)
