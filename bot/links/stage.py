@@ -15,7 +15,6 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from typing import Any, TypeVar
 
 from bot.config import Settings
@@ -31,11 +30,18 @@ from bot.links.courtlistener_urls import (
     WEB_BASE,
     DocketPage,
     StorageDocument,
-    court_name,
     parse_courtlistener_url,
 )
 from bot.links.fetch import Fetcher, FetchResult
 from bot.links.fetch.politeness import CURRENT_SLOT, Slot, outside_slot
+from bot.links.rules import (
+    as_text,
+    charset,
+    docket_from_url,
+    first_line,
+    retry_time,
+    with_court_name,
+)
 from bot.models import Docket, Document, LinkResolution
 from bot.store import Store
 from bot.store.links import (
@@ -48,7 +54,6 @@ from bot.store.links import (
     known_resolution,
     save_resolution,
 )
-from bot.timestamps import from_now
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,9 +62,6 @@ T = TypeVar("T")
 # loopback: ~870 links/s at 8 in flight, ~230/s at 32); the rest of the workers may wait for
 # a document reader without holding up the network. A link waiting to retry holds no worker.
 WORKERS = 32
-MAX_ATTEMPTS = 6
-FIRST_RETRY = timedelta(minutes=10)
-LAST_RETRY = timedelta(days=1)
 
 
 @dataclass
@@ -373,7 +375,7 @@ class LinkStage:
         try:
             docket = await self.docket_for(parsed)
         except EnrichmentFailed as e:
-            enrichment, docket = str(e), _docket_from_url(parsed)
+            enrichment, docket = str(e), docket_from_url(parsed)
         storage = parsed if isinstance(parsed, StorageDocument) else None
         text: ReadResult
         extra: dict[str, Any] = {}
@@ -386,7 +388,7 @@ class LinkStage:
             kind = "courtlistener_document" if storage else "pdf"
             content_type = "application/pdf"
         elif kind in ("article", "courtlistener_docket", "courtlistener_opinion"):
-            text = await read_article(body.path, result.final_url, _charset(result))
+            text = await read_article(body.path, result.final_url, charset(result))
             content_type = result.content_type
         else:
             return None, docket, enrichment
@@ -399,7 +401,7 @@ class LinkStage:
             file=body.path,
             size=body.size,
             sha256=body.sha256,
-            title=description or text.title or _first_line(text.text),
+            title=description or text.title or first_line(text.text),
             text=text.text,
             author=text.author,
             published_at=text.published,
@@ -408,8 +410,8 @@ class LinkStage:
             description=description,
             court_id=storage.court_id if storage else "",
             court=docket.court if docket else "",
-            document_number=_text(storage.document_number) if storage else None,
-            attachment_number=_text(storage.attachment_number) if storage else None,
+            document_number=as_text(storage.document_number) if storage else None,
+            attachment_number=as_text(storage.attachment_number) if storage else None,
             text_complete=text.complete,
             text_note=text.limit_reason or "",
         )
@@ -422,12 +424,12 @@ class LinkStage:
                 parsed.court_id, parsed.pacer_case_id
             )
             if found is not None:
-                return _with_court_name(found, parsed.courtlistener_court_id)
+                return with_court_name(found, parsed.courtlistener_court_id)
         elif isinstance(parsed, DocketPage):
             found = await self.courtlistener.docket_by_id(parsed.docket_id)
             if found is not None:
-                return _with_court_name(found, found.court_id)
-        return _docket_from_url(parsed)
+                return with_court_name(found, found.court_id)
+        return docket_from_url(parsed)
 
     async def recap_details(
         self, storage: StorageDocument | None, docket: Docket | None
@@ -436,8 +438,8 @@ class LinkStage:
             return {}
         found = await self.courtlistener.recap_document(
             docket.courtlistener_id,
-            _text(storage.document_number) or "",
-            _text(storage.attachment_number) or "0",
+            as_text(storage.document_number) or "",
+            as_text(storage.attachment_number) or "0",
         )
         return found or {}
 
@@ -452,53 +454,6 @@ class LinkStage:
         return url
 
 
-def _docket_from_url(parsed: object) -> Docket | None:
-    """What a CourtListener URL alone says of its case."""
-    if isinstance(parsed, StorageDocument):
-        return Docket(
-            court_id=parsed.court_id,
-            court=court_name(parsed.courtlistener_court_id) or "",
-            pacer_case_id=parsed.pacer_case_id,
-        )
-    if isinstance(parsed, DocketPage):
-        return Docket(court_id="", courtlistener_id=parsed.docket_id)
-    return None
-
-
 def _discard(resolution: LinkResolution) -> None:
     if resolution.document is not None:
         resolution.document.file.unlink(missing_ok=True)
-
-
-def retry_time(attempts: int, retry_after: float | None) -> str | None:
-    """Exponential backoff from 10 minutes to a day; None once a link has had its tries."""
-    if attempts + 1 >= MAX_ATTEMPTS:
-        return None
-    delay = min(FIRST_RETRY * (4**attempts), LAST_RETRY)
-    if retry_after:
-        delay = max(delay, timedelta(seconds=retry_after))
-    return from_now(delay)
-
-
-def _with_court_name(docket: Docket, court_id: str) -> Docket:
-    return replace(docket, court=docket.court or court_name(court_id) or "")
-
-
-def _text(number: object) -> str | None:
-    return None if number is None else str(number)
-
-
-def _charset(result: FetchResult) -> str | None:
-    content_type = result.headers.get("content-type", "")
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip('"')
-    return None
-
-
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:200]
-    return ""

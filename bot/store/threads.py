@@ -7,21 +7,18 @@ its text and gets status "deleted".
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import orjson
-
 from bot.models import Account, Post, Thread
 from bot.store.db import Store
+from bot.store.post_rows import ROWS_PER_STATEMENT, insert_rows, post_row, save_images, save_links
 from bot.timestamps import utc_now
 
 TITLE_LENGTH = 120
 IN_CHUNK = 500  # ids per "where id in (…)"; far below SQLite's variable limit
-ROWS_PER_STATEMENT = 500  # rows per multi-row INSERT (x 17 variables, below the limit)
 
 
 @dataclass(frozen=True)
@@ -322,12 +319,12 @@ def _save_posts(
                     changed.append(post)
                     if before is not None and _held(before):
                         versions.append((now, post.id))
-                upserts.append(_post_row(post, thread_id, position, now))
+                upserts.append(post_row(post, thread_id, position, now))
             elif before is not None and _held(before):
                 # we had the text: keep it, note that the post is gone
                 gone.append((position, thread_id, now, now, post.id, position))
             else:
-                upserts.append(_post_row(post, thread_id, position, now))
+                upserts.append(post_row(post, thread_id, position, now))
         new_posts.append(new)
 
     conn.executemany(
@@ -337,7 +334,7 @@ def _save_posts(
         """,
         versions,
     )
-    _insert_rows(
+    insert_rows(
         conn,
         """
         insert into posts (id, platform, thread_id, position, author_id, status, cid, url,
@@ -381,148 +378,6 @@ def _save_posts(
     conn.executemany("delete from images where post_id = ?", [(p.id,) for p in edited])
     # the same post twice in one batch (two threads claiming it): its links once
     changed = list({p.id: p for p in changed}.values())
-    _save_links(conn, changed, now, per)
-    _save_images(conn, changed, per)
+    save_links(conn, changed, now, per)
+    save_images(conn, changed, per)
     return new_posts
-
-
-def _save_links(
-    conn: sqlite3.Connection, posts: list[Post], now: str, per: int = ROWS_PER_STATEMENT
-) -> None:
-    rows = []
-    for post in posts:
-        for position, link in enumerate(post.links, start=1):
-            rows.append(
-                (
-                    post.id,
-                    position,
-                    link.origin,
-                    link.display_text,
-                    link.url,
-                    link.byte_start,
-                    link.byte_end,
-                    link.title,
-                    link.description,
-                    now,
-                    now,
-                )
-            )
-    # A changed link URL starts its resolution over, with nothing of the old one (attempts,
-    # document, docket); an unchanged one keeps it.
-    _insert_rows(
-        conn,
-        """
-        insert into links (post_id, position, origin, display_text, url, byte_start,
-                           byte_end, title, description, status, archived_at, updated_at)
-        """,
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-        """
-        on conflict (post_id, position) do update set
-          origin = excluded.origin, display_text = excluded.display_text,
-          byte_start = excluded.byte_start, byte_end = excluded.byte_end,
-          title = excluded.title, description = excluded.description,
-          updated_at = excluded.updated_at,
-          url = excluded.url,
-          status = iif(links.url = excluded.url, links.status, 'pending'),
-          resolved_url = iif(links.url = excluded.url, links.resolved_url, null),
-          kind = iif(links.url = excluded.url, links.kind, null),
-          error = iif(links.url = excluded.url, links.error, null),
-          canonical_url = iif(links.url = excluded.url, links.canonical_url, null),
-          redirects = iif(links.url = excluded.url, links.redirects, null),
-          http_status = iif(links.url = excluded.url, links.http_status, null),
-          content_type = iif(links.url = excluded.url, links.content_type, null),
-          attempts = iif(links.url = excluded.url, links.attempts, null),
-          next_attempt_at = iif(links.url = excluded.url, links.next_attempt_at, null),
-          resolved_at = iif(links.url = excluded.url, links.resolved_at, null),
-          document_id = iif(links.url = excluded.url, links.document_id, null),
-          docket_id = iif(links.url = excluded.url, links.docket_id, null)
-        """,
-        rows,
-        per,
-    )
-
-
-def _save_images(
-    conn: sqlite3.Connection, posts: list[Post], per: int = ROWS_PER_STATEMENT
-) -> None:
-    _insert_rows(
-        conn,
-        "insert into images (post_id, position, url, thumb_url, alt, width, height)",
-        "(?, ?, ?, ?, ?, ?, ?)",
-        "",
-        [
-            (p.id, i, img.url, img.thumb_url, img.alt, img.width, img.height)
-            for p in posts
-            for i, img in enumerate(p.images, start=1)
-        ],
-        per,
-    )
-
-
-def _insert_rows(
-    conn: sqlite3.Connection,
-    head: str,
-    row: str,
-    tail: str,
-    rows: Sequence[tuple[object, ...]],
-    per: int = ROWS_PER_STATEMENT,
-) -> None:
-    """INSERT many rows with one statement per chunk rather than one per row: FTS5 writes an
-    index segment per statement, so this is what makes a large thread fast to save."""
-    for i in range(0, len(rows), per):
-        chunk = rows[i : i + per]
-        values = ",".join([row] * len(chunk))
-        conn.execute(f"{head} values {values} {tail}", [v for r in chunk for v in r])
-
-
-def _post_row(post: Post, thread_id: int, position: int, now: str) -> tuple[object, ...]:
-    return (
-        post.id,
-        post.platform,
-        thread_id,
-        position,
-        post.author_id,
-        post.status,
-        post.cid,
-        post.url,
-        post.text,
-        post.created_at,
-        post.reply_parent_id,
-        post.reply_root_id,
-        post.quote_id,
-        _langs(post.langs),
-        now,
-        now,
-        post.raw_json if post.raw_json is not None else _raw(post.raw),
-    )
-
-
-_LANGS: dict[tuple[str, ...], str] = {}
-
-
-def _langs(langs: tuple[str, ...]) -> str:
-    # nearly every post has one of a few language lists: encode each once
-    text = _LANGS.get(langs)
-    if text is None:
-        text = _json(list(langs))
-        if len(_LANGS) < 1000:
-            _LANGS[langs] = text
-    return text
-
-
-def _raw(value: object) -> bytes | str | None:
-    if value is None:
-        return None
-    try:
-        return orjson.dumps(value)
-    except orjson.JSONEncodeError:  # integers beyond 64 bits: see _json
-        return json.dumps(value, ensure_ascii=False)
-
-
-def _json(value: object) -> str:
-    # orjson: with the stdlib, serializing the raw JSON was a third of the cost of a save.
-    # It refuses integers beyond 64 bits, which a hostile record may carry: fall back.
-    try:
-        return orjson.dumps(value).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False)

@@ -269,7 +269,7 @@ def test_a_kill_mid_import_leaves_a_consistent_archive_and_a_rerun_finishes(
         from bot.store import Store
 
         calls = []
-        real = bulk.save_threads_in if {moment!r} == "after_rows" else threads._save_links
+        real = bulk.save_threads_in if {moment!r} == "after_rows" else threads.save_links
 
         def dying(*args, **kwargs):
             calls.append(1)
@@ -281,7 +281,7 @@ def test_a_kill_mid_import_leaves_a_consistent_archive_and_a_rerun_finishes(
         if {moment!r} == "after_rows":
             bulk.save_threads_in = dying
         else:
-            threads._save_links = dying
+            threads.save_links = dying
         import_export(Store({str(db)!r}), {str(export)!r}, batch_posts=100)
         """
     )

@@ -150,7 +150,7 @@ def test_a_failure_midway_leaves_the_archive_as_it_was(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(threads, "_save_links", broken)
+    monkeypatch.setattr(threads, "save_links", broken)
     with pytest.raises(RuntimeError):
         save_thread(store, sample_thread(6))
     assert dump(store.path) == before
@@ -172,7 +172,7 @@ def test_a_kill_midway_leaves_the_archive_as_it_was_and_a_rerun_finishes(tmp_pat
         from bot.store import Store
         from bot.store.threads import save_thread
         import bot.store.threads
-        bot.store.threads._save_links = lambda *a, **k: os._exit(9)
+        bot.store.threads.save_links = lambda *a, **k: os._exit(9)
         save_thread(Store({str(path)!r}), sample_thread(6))
         """
     )
