@@ -29,6 +29,9 @@ from bot.timestamps import ago, iso, parse_iso, utc_now
 
 log = logging.getLogger(__name__)
 PAGE = 50
+# posts one later poll reads back at most: a reporter posts far fewer between two polls; an
+# account that posts more is read from its newest posts, and the rest is logged as skipped
+CATCH_UP_POSTS = 5_000
 # waits after the 1st, 2nd, … failure of one account or thread; then it is given up on
 BACKOFF = [timedelta(minutes=m) for m in (5, 30, 120, 720, 1440)]
 
@@ -78,10 +81,16 @@ def poll_account(
     summary: WatchSummary,
 ) -> None:
     account_id = source.resolve_account(actor)
-    since = watch_state(store, account_id).newest_seen_at or ago(
-        timedelta(days=settings.daemon.backfill_days)
-    )
-    roots, newest_seen = _new_roots(source, account_id, since, settings.daemon.backfill_posts)
+    position = watch_state(store, account_id).newest_seen_at
+    since = position or ago(timedelta(days=settings.daemon.backfill_days))
+    # The backfill cap is for an account's first poll; later polls read back to where the
+    # last one stopped, however long the account went unread (its backoff, the daemon down).
+    most = settings.daemon.backfill_posts if position is None else CATCH_UP_POSTS
+    roots, newest_seen, capped = _new_roots(source, account_id, since, most)
+    if capped and position is not None:
+        log.warning(
+            "watch %s: %d new posts read; the older ones since %s are skipped", actor, most, since
+        )
     held: list[str] = []  # threads to try again: the next poll must see them once more
     for root_id, newest in sorted(roots.items(), key=lambda kv: kv[1]):
         if not item_due(store, "watch-thread", root_id):
@@ -161,9 +170,10 @@ def _consider(
 
 def _new_roots(
     source: ThreadSource, account_id: str, since: str, max_posts: int
-) -> tuple[dict[str, str], str | None]:
+) -> tuple[dict[str, str], str | None, bool]:
     """Roots of the account's own threads with posts newer than `since` (root id → its
-    newest post), and the newest time seen at all. Replies in other people's conversations
+    newest post), the newest time seen at all, and whether `max_posts` stopped the reading
+    before `since`. Replies in other people's conversations
     are not the account's threads.
 
     Times are when the service received a post, never later than now: a post dated 2099 by
@@ -174,12 +184,14 @@ def _new_roots(
     page_cursor: str | None = None
     seen = 0
     now = utc_now()
-    while seen < max_posts:
+    while True:  # every page ends in a return: the cap, `since`, or the feed's end
         page = source.author_feed(account_id, page_cursor, PAGE)
         for post in page.posts:
             when = _seen_at(post, now)
-            if not when or when <= since or seen >= max_posts:
-                return roots, newest
+            if not when or when <= since:
+                return roots, newest, False
+            if seen >= max_posts:
+                return roots, newest, True
             seen += 1
             newest = max(newest or "", when)
             root = post.reply_root_id or post.id
@@ -187,8 +199,7 @@ def _new_roots(
                 roots[root] = max(roots.get(root, ""), when)
         page_cursor = page.cursor
         if not page_cursor or not page.posts:
-            break
-    return roots, newest
+            return roots, newest, False
 
 
 def _seen_at(post: Post, now: str) -> str | None:

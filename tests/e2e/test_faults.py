@@ -281,6 +281,33 @@ def test_a_watched_thread_that_failed_is_found_again_after_newer_posts(
     assert rows(db, "select count(*) from item_failures where job = 'watch-thread'") == [(0,)]
 
 
+def test_an_account_unread_for_a_while_is_read_back_to_where_its_last_poll_stopped(
+    network, web, bot, tmp_path
+) -> None:
+    # The soak found this too: an account waiting out its backoff (or a daemon that was
+    # down) has more new posts than the first poll's backfill cap, and the cap cut them off.
+    reporter = make_author(network.pds, network.appview, "busy-reporter.test")
+    morning = post(reporter, "Good morning from the courthouse steps.")
+    wait_for_posts(network.appview, [morning.uri])
+    env = env_for(network, web, bot, tmp_path, network.appview)
+    env.update(
+        THREADBOT_BLUESKY_WATCH=reporter.handle,
+        THREADBOT_BLUESKY_HANDLE="",
+        THREADBOT_DAEMON_BACKFILL_POSTS="2",
+    )
+    daemon = Daemon(settings_for(env))
+    db = tmp_path / "archive.db"
+    try:
+        daemon.run_job("watch")  # the first poll: the account's position is now
+        threads = [thread_of(reporter, COURT) for _ in range(3)]  # six posts, cap two
+        wait_for_posts(network.appview, [r.uri for t in threads for r in t])
+        daemon.run_job("watch")
+    finally:
+        daemon.close()
+    archived = {r[0] for r in rows(db, "select root_post_id from threads")}
+    assert archived == {t[0].uri for t in threads}
+
+
 def test_a_post_dated_2099_does_not_freeze_the_watched_feed(network, web, bot, tmp_path) -> None:
     reporter = make_author(network.pds, network.appview, "time-traveller.test")
     env = env_for(network, web, bot, tmp_path, network.appview)
