@@ -32,6 +32,9 @@ PAGE = 50
 # posts one later poll reads back at most: a reporter posts far fewer between two polls; an
 # account that posts more is read from its newest posts, and the rest is logged as skipped
 CATCH_UP_POSTS = 5_000
+# how much later than its own time a post may show up in an account's feed (the AppView
+# indexes posts concurrently; the soak saw one a few seconds late, behind newer posts)
+INDEX_LAG = timedelta(minutes=10)
 # waits after the 1st, 2nd, … failure of one account or thread; then it is given up on
 BACKOFF = [timedelta(minutes=m) for m in (5, 30, 120, 720, 1440)]
 
@@ -86,7 +89,7 @@ def poll_account(
     # The backfill cap is for an account's first poll; later polls read back to where the
     # last one stopped, however long the account went unread (its backoff, the daemon down).
     most = settings.daemon.backfill_posts if position is None else CATCH_UP_POSTS
-    roots, newest_seen, capped = _new_roots(source, account_id, since, most)
+    roots, newest_seen, capped = new_roots(source, account_id, since, most)
     if capped and position is not None:
         log.warning(
             "watch %s: %d new posts read; the older ones since %s are skipped", actor, most, since
@@ -168,12 +171,12 @@ def _consider(
     )
 
 
-def _new_roots(
+def new_roots(
     source: ThreadSource, account_id: str, since: str, max_posts: int
 ) -> tuple[dict[str, str], str | None, bool]:
-    """Roots of the account's own threads with posts newer than `since` (root id → its
-    newest post), the newest time seen at all, and whether `max_posts` stopped the reading
-    before `since`. Replies in other people's conversations
+    """Roots of the account's own threads with posts newer than `since`, or at most
+    INDEX_LAG older (root id → its newest post); the newest time seen past `since`; and
+    whether `max_posts` stopped the reading first. Replies in other people's conversations
     are not the account's threads.
 
     Times are when the service received a post, never later than now: a post dated 2099 by
@@ -184,16 +187,20 @@ def _new_roots(
     page_cursor: str | None = None
     seen = 0
     now = utc_now()
-    while True:  # every page ends in a return: the cap, `since`, or the feed's end
+    # a post may reach the feed after later ones, dated before them: read back INDEX_LAG
+    # past `since` (threads already decided on are not fetched again)
+    floor = iso(parse_iso(since) - INDEX_LAG)
+    while True:  # every page ends in a return: the cap, `floor`, or the feed's end
         page = source.author_feed(account_id, page_cursor, PAGE)
         for post in page.posts:
             when = _seen_at(post, now)
-            if not when or when <= since:
+            if not when or when <= floor:
                 return roots, newest, False
             if seen >= max_posts:
                 return roots, newest, True
             seen += 1
-            newest = max(newest or "", when)
+            if when > since:
+                newest = max(newest or "", when)
             root = post.reply_root_id or post.id
             if root == post.id or post.reply_root_author_id == account_id:
                 roots[root] = max(roots.get(root, ""), when)

@@ -351,6 +351,14 @@ def report(
         missed[f"{row[0]} ({row[1]})" if row else "never seen by watch"] += 1
     if missed:
         print("  not archived: " + "; ".join(f"{n} {why}" for why, n in missed.most_common()))
+        unseen = [r for r in court if r not in archived][:5]
+        found = bot.client.app.bsky.feed.get_posts({"uris": unseen}).posts
+        positions = dict(conn.execute("select id, newest_seen_at from watched_accounts"))
+        for view in found:
+            print(
+                f"    {view.uri}: created {view.record.created_at}, indexed {view.indexed_at}, "
+                f"account position {positions.get(view.author.did)}"
+            )
     print(
         f"links: {one('select count(*) from links')} ({by_status('links')}); "
         f"{one('select count(*) from documents')} documents"
