@@ -89,7 +89,10 @@ def poll_account(
     # The backfill cap is for an account's first poll; later polls read back to where the
     # last one stopped, however long the account went unread (its backoff, the daemon down).
     most = settings.daemon.backfill_posts if position is None else CATCH_UP_POSTS
-    roots, newest_seen, capped = new_roots(source, account_id, since, most)
+    # an account whose first polls failed: what it posted since the first try is not backfill
+    failed = item_failure(store, "watch", _item(connector, actor)) if position is None else None
+    first_tried = failed.first_failed_at if failed else None
+    roots, newest_seen, capped = new_roots(source, account_id, since, most, first_tried)
     if capped and position is not None:
         log.warning(
             "watch %s: %d new posts read; the older ones since %s are skipped", actor, most, since
@@ -172,12 +175,17 @@ def _consider(
 
 
 def new_roots(
-    source: ThreadSource, account_id: str, since: str, max_posts: int
+    source: ThreadSource,
+    account_id: str,
+    since: str,
+    max_posts: int,
+    first_tried: str | None = None,
 ) -> tuple[dict[str, str], str | None, bool]:
     """Roots of the account's own threads with posts newer than `since`, or at most
     INDEX_LAG older (root id → its newest post); the newest time seen past `since`; and
-    whether `max_posts` stopped the reading first. Replies in other people's conversations
-    are not the account's threads.
+    whether a cap stopped the reading first: `max_posts`, counted only once the posts are
+    older than `first_tried` if given, and CATCH_UP_POSTS in any case. Replies in other
+    people's conversations are not the account's threads.
 
     Times are when the service received a post, never later than now: a post dated 2099 by
     its client must not move the account's position past every post still to come.
@@ -196,7 +204,8 @@ def new_roots(
             when = _seen_at(post, now)
             if not when or when <= floor:
                 return roots, newest, False
-            if seen >= max_posts:
+            backfill = first_tried is None or when <= first_tried
+            if seen >= CATCH_UP_POSTS or (seen >= max_posts and backfill):
                 return roots, newest, True
             seen += 1
             if when > since:

@@ -32,13 +32,15 @@ class ItemFailure:
     attempts: int
     error: str
     next_attempt_at: str | None  # None: given up on
+    first_failed_at: str | None = None
 
 
 def item_failure(store: Store, job: str, item: str) -> ItemFailure | None:
     if not store.exists:
         return None
     row = store.conn.execute(
-        "select attempts, error, next_attempt_at from item_failures where job = ? and item = ?",
+        "select attempts, error, next_attempt_at, first_failed_at from item_failures "
+        "where job = ? and item = ?",
         [job, item],
     ).fetchone()
     return ItemFailure(*row) if row else None
@@ -73,7 +75,7 @@ def record_item_failure(
             """,
             [job, item, attempts, error, next_at, now, now],
         )
-    return ItemFailure(attempts, error, next_at)
+    return ItemFailure(attempts, error, next_at, before.first_failed_at if before else now)
 
 
 def clear_item_failure(store: Store, job: str, item: str) -> None:

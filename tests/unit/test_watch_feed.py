@@ -67,3 +67,17 @@ def test_the_cap_says_it_stopped_the_reading() -> None:
     posts = [post(f"p{i}", f"2026-02-03T14:{59 - i:02d}:00.000Z") for i in range(6)]
     roots, position, capped = new_roots(Feed(posts), ACCOUNT, "2026-02-03T13:00:00.000Z", 4)  # type: ignore[arg-type]
     assert len(roots) == 4 and capped and position == "2026-02-03T14:59:00.000Z"
+
+
+def test_what_an_account_posted_after_its_first_failed_poll_is_not_backfill() -> None:
+    # its first polls failed; by the time one works it has posted more than the backfill cap
+    posts = [post(f"p{i}", f"2026-02-03T14:{59 - i:02d}:00.000Z") for i in range(6)]
+    posts.append(post("before", "2026-02-03T13:30:00.000Z"))
+    roots, _, capped = new_roots(
+        Feed(posts),  # type: ignore[arg-type]
+        ACCOUNT,
+        "2026-01-27T14:00:00.000Z",
+        2,
+        first_tried="2026-02-03T14:00:00.000Z",
+    )
+    assert ids(roots) == {f"p{i}" for i in range(6)} and capped  # "before" is backfill
