@@ -348,7 +348,16 @@ def report(
         row = conn.execute(
             "select decision, reasons from candidates where root_post_id = ?", [root]
         ).fetchone()
-        missed[f"{row[0]} ({row[1]})" if row else "never seen by watch"] += 1
+        failed = conn.execute(
+            "select attempts, error from item_failures where job = 'watch-thread' and item = ?",
+            [root],
+        ).fetchone()
+        if row:
+            missed[f"{row[0]} ({row[1]})"] += 1
+        elif failed:
+            missed[f"failed {failed[0]} times ({failed[1]})"] += 1
+        else:
+            missed["never seen by watch"] += 1
     if missed:
         print("  not archived: " + "; ".join(f"{n} {why}" for why, n in missed.most_common()))
         unseen = [r for r in court if r not in archived][:5]
