@@ -87,10 +87,10 @@ def search_facets(
         )
     return Facets(
         platform=_values(platform),
-        author=_authors(conn, author),
+        author=_labelled(conn, author, "accounts", "handle"),
         court=_values(court),
         kind=_values(kinds),
-        judge=_judge_values(conn, judges),
+        judge=_labelled(conn, judges, "register_judges", "name"),
         posts_sampled=posts_sampled,
         documents_sampled=documents_sampled,
         counts=totals,
@@ -163,20 +163,6 @@ def _sample(
     return size, *counts
 
 
-def _judge_values(conn: sqlite3.Connection, counts: Counter[str]) -> tuple[FacetValue, ...]:
-    """The ten most named judges, by the register's name where it knows them."""
-    top = [(j, n) for j, n in counts.most_common(11) if j][:10]
-    if not top:
-        return ()
-    marks = ",".join("?" * len(top))
-    rows = conn.execute(
-        f"select id, name from register_judges where id in ({marks})", [j for j, _ in top]
-    )
-    names = {r[0]: r[1] for r in rows}
-    values = [FacetValue(value=j, label=names.get(j) or j, count=n) for j, n in top]
-    return tuple(sorted(values, key=lambda v: (-v.count, v.label)))
-
-
 def _total(
     conn: sqlite3.Connection,
     fts: str,
@@ -200,17 +186,21 @@ def _total(
     return int(row[0])
 
 
-def _authors(conn: sqlite3.Connection, counts: Counter[str]) -> tuple[FacetValue, ...]:
-    """The ten commonest authors, labelled with their handles (looked up for those only)."""
-    top = [(a, n) for a, n in counts.most_common(11) if a][:10]
+def _labelled(
+    conn: sqlite3.Connection, counts: Counter[str], table: str, label: str
+) -> tuple[FacetValue, ...]:
+    """The ten commonest ids, most first (then by label), each labelled with `label` of its
+    row in `table` (looked up for those ten only), or with itself if there is none."""
+    top = [(v, n) for v, n in counts.most_common(11) if v][:10]
     if not top:
         return ()
     marks = ",".join("?" * len(top))
     rows = conn.execute(
-        f"select id, handle from accounts where id in ({marks})", [a for a, _ in top]
+        f"select id, {label} from {table} where id in ({marks})", [v for v, _ in top]
     )
-    handles = {r[0]: r[1] for r in rows}
-    return tuple(FacetValue(value=a, label=handles.get(a) or a, count=n) for a, n in top)
+    labels = {r[0]: r[1] for r in rows}
+    values = [FacetValue(value=v, label=labels.get(v) or v, count=n) for v, n in top]
+    return tuple(sorted(values, key=lambda f: (-f.count, f.label)))
 
 
 def _values(counter: Counter[str]) -> tuple[FacetValue, ...]:
