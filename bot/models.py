@@ -6,9 +6,11 @@ works on these classes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 Platform = Literal["bluesky", "x"]
 
@@ -21,6 +23,24 @@ PostStatus = Literal["ok", "not_found", "blocked", "deleted"]
 # or a bare URL in the text that no facet covers.
 LinkOrigin = Literal["facet", "card", "text"]
 
+_C = TypeVar("_C", bound=type)
+
+
+def _pickled_by_fields(cls: _C) -> _C:
+    """Pickle instances as the class called with their fields, in order, rather than as an
+    object and its dict: an import sends a hundred thousand posts between processes
+    (bot/read_ahead.py), and they load five times faster so (measured: 0.24 s instead of
+    1.4 s for 100,000 posts)."""
+    names = [f.name for f in fields(cls)]
+    assert len(names) > 1  # attrgetter of one name gives a value, not a tuple
+    values: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(*names)
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return type(self), values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment]
+    return cls
+
 
 @dataclass(frozen=True)
 class PostRef:
@@ -32,6 +52,7 @@ class PostRef:
     url: str  # the URL or URI as the user gave it
 
 
+@_pickled_by_fields
 @dataclass(frozen=True)
 class Account:
     id: str  # DID on Bluesky
@@ -41,6 +62,7 @@ class Account:
     avatar_url: str = ""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True)
 class Link:
     url: str  # the full URL as the post carries it (facet URI, card URI)
@@ -52,6 +74,7 @@ class Link:
     description: str = ""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True)
 class Image:
     url: str
@@ -61,6 +84,7 @@ class Image:
     height: int | None = None
 
 
+@_pickled_by_fields
 @dataclass
 class Post:
     id: str  # at:// URI on Bluesky
@@ -87,6 +111,7 @@ class Post:
     raw_json: bytes | str | None = None
 
 
+@_pickled_by_fields
 @dataclass
 class Thread:
     """One author's thread: the root and every self-reply, in reading order (index 0 is post 1)."""
