@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from itertools import chain
 
 import orjson
 
@@ -98,7 +99,7 @@ def insert_rows(
     for i in range(0, len(rows), per):
         chunk = rows[i : i + per]
         values = ",".join([row] * len(chunk))
-        conn.execute(f"{head} values {values} {tail}", [v for r in chunk for v in r])
+        conn.execute(f"{head} values {values} {tail}", list(chain.from_iterable(chunk)))
 
 
 def post_row(post: Post, thread_id: int, position: int, now: str) -> tuple[object, ...]:

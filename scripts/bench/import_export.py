@@ -9,7 +9,8 @@ threads, replies, reposts, images, long posts with note-tweet.js), then, each in
 process so the figures are its own (wall and CPU time, peak RSS from VmHWM):
 
 - reader: threadbot's reader alone (`XArchive.thread_batches`);
-- threadbot import: the `threadbot import` command into a new archive;
+- threadbot import: the `threadbot import` command into a new archive (its export reader
+  process included: CPU time added, peak RSS added to the command's);
 - twitter-to-sqlite import: on a copy of the same posts named `data/tweet.js`, the only name
   it reads (given the export as it is, it stores nothing: shown too).
 
@@ -38,8 +39,10 @@ sys.path.insert(0, str(ROOT))
 # Run inside the measured interpreter: a click command in-process, then its own figures.
 # VmHWM, not getrusage: on Linux ru_maxrss survives exec, so a child of the (large)
 # generating process would report the parent's peak.
+# A child process (threadbot's export reader) counts too: its CPU time is added, and its
+# peak RSS added to the parent's (pages they share counted twice: an upper bound).
 MEASURE = """
-import json, sys, time
+import json, resource, sys, time
 wall, cpu = time.perf_counter(), time.process_time()
 from {module} import {command} as command
 try:
@@ -48,8 +51,14 @@ except SystemExit as e:
     if e.code:
         raise
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
 peak = [int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")][0]
-print("MEASURED " + json.dumps({{"wall": wall, "cpu": cpu, "peak_mib": peak / 1024}}))
+print("MEASURED " + json.dumps({{
+    "wall": wall,
+    "cpu": cpu + children.ru_utime + children.ru_stime,
+    "peak_mib": (peak + children.ru_maxrss) / 1024,
+    "child_peak_mib": children.ru_maxrss / 1024,
+}}))
 """
 
 
@@ -125,11 +134,13 @@ def summary(label: str, results: list[dict[str, Any]], posts: int) -> None:
     walls = [posts / r["wall"] for r in results]
     cpus = [posts / r["cpu"] for r in results]
     peaks = [r["peak_mib"] for r in results]
+    children = [r.get("child_peak_mib", 0) for r in results]
+    reader = f", of which reader process {max(children):,.0f}" if any(children) else ""
     print(
         f"{label:26s} posts/s wall {statistics.median(walls):>7,.0f} "
         f"(range {min(walls):,.0f}–{max(walls):,.0f}), "
         f"CPU {statistics.median(cpus):>7,.0f}; "
-        f"peak RSS {statistics.median(peaks):,.0f} MiB (max {max(peaks):,.0f})"
+        f"peak RSS {statistics.median(peaks):,.0f} MiB (max {max(peaks):,.0f}{reader})"
     )
 
 
@@ -197,7 +208,10 @@ def main() -> int:
         f"{counts.get('links', 0):,} links, {counts.get('images', 0):,} images "
         "(search index over the posts included)"
     )
-    print(f"posts/s: the export's {posts:,} posts over the time; median of {args.runs} runs")
+    print(
+        f"posts/s: the export's {posts:,} posts over the time (CPU: of every process); "
+        f"median of {args.runs} runs"
+    )
     summary("reader alone", readers, posts)
     summary("threadbot import", ours, posts)
     if have_t2s:

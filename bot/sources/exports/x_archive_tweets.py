@@ -305,7 +305,7 @@ def _image(media: Media) -> Image:
 
 def _starts_late(tweet: Tweet) -> bool:
     shown = tweet.display_text_range
-    if not shown:
+    if not shown or shown[0] == "0":  # nearly every post is shown from its start
         return False
     start = _index(shown[0])
     return start is not None and start > 0
