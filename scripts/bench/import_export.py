@@ -10,7 +10,8 @@ process so the figures are its own (wall and CPU time, peak RSS from VmHWM):
 
 - reader: threadbot's reader alone (`XArchive.thread_batches`);
 - threadbot import: the `threadbot import` command into a new archive (its export reader
-  process included: CPU time added, peak RSS added to the command's);
+  process included: CPU time added, peak RSS added to the command's); and again in one
+  process, as on a machine with one core;
 - twitter-to-sqlite import: on a copy of the same posts named `data/tweet.js`, the only name
   it reads (given the export as it is, it stores nothing: shown too).
 
@@ -42,7 +43,10 @@ sys.path.insert(0, str(ROOT))
 # A child process (threadbot's export reader) counts too: its CPU time is added, and its
 # peak RSS added to the parent's (pages they share counted twice: an upper bound).
 MEASURE = """
-import json, resource, sys, time
+import json, os, resource, sys, time
+if os.environ.get("BENCH_ONE_PROCESS"):  # threadbot as on a one-core machine
+    import bot.read_ahead
+    bot.read_ahead.available = lambda: False
 wall, cpu = time.perf_counter(), time.process_time()
 from {module} import {command} as command
 try:
@@ -167,7 +171,7 @@ def main() -> int:
             f"long), {size / 2**20:.0f} MiB ({'zip' if args.zip else 'folder'}), "
             f"written in {time.perf_counter() - started:.0f} s"
         )
-        readers, ours, theirs = [], [], []
+        readers, ours, single, theirs = [], [], [], []
         line, counts, t2s_counts, t2s_current = "", {}, {}, {}
         for run in range(args.runs):
             out = subprocess.run(
@@ -183,6 +187,17 @@ def main() -> int:
             )
             ours.append(result)
             line, counts = result["output"][-1], table_counts(db)
+            one = folder / f"archive-one-{run}.db"
+            single.append(
+                measured(
+                    sys.executable,
+                    "bot.cli",
+                    "cli",
+                    ["import", str(export)],
+                    THREADBOT_DB=str(one),
+                    BENCH_ONE_PROCESS="1",
+                )
+            )
             if have_t2s:
                 t2s_db = folder / f"t2s-{run}.db"
                 theirs.append(
@@ -214,6 +229,7 @@ def main() -> int:
     )
     summary("reader alone", readers, posts)
     summary("threadbot import", ours, posts)
+    summary("  the same in one process", single, posts)
     if have_t2s:
         summary("twitter-to-sqlite import", theirs, posts)
         stored = ", ".join(f"{n} {c:,}" for n, c in t2s_counts.items() if c) or "nothing"
