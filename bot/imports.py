@@ -5,8 +5,9 @@
 Reads an X data export (the zip X sends, or the folder it unpacks to) or a Bluesky
 repository export (a CAR file from `com.atproto.sync.getRepo`) and saves the account's
 threads. Where there is a second core, the export is read in a child process while this one
-writes (read_ahead.py): reading and writing take about the same time, so the import takes
-about half as long. (A second thread instead gained nothing: both halves hold the GIL.)
+writes (read_ahead.py): reading and writing take about the same time, and overlapped they
+take a quarter less (measured: 27,500 posts/s instead of 19,900). A second thread instead
+gained nothing: both halves hold the GIL.
 
 Threads are saved a few thousand posts per transaction (store/bulk.py), each row as
 `save_thread` writes it: importing the same export twice changes nothing, a post whose text
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from bot import read_ahead
-from bot.errors import BadInput, ThreadbotError
+from bot.errors import BadInput
 from bot.models import Thread
 from bot.sources.exports.js_array import paused_gc
 from bot.store import Store
@@ -237,10 +238,9 @@ def _save_all(
                     size += len(thread.posts)
                     if size >= batch_posts:
                         flush()
-        except ThreadbotError as e:  # a damaged file, or the reader process died
+        except (BadInput, read_ahead.ReaderStopped) as e:  # a damaged file, a dead reader
             flush()  # the complete threads before it
-            kind = BadInput if isinstance(e, BadInput) else ThreadbotError
-            raise kind(
+            raise type(e)(
                 f"{str(e).rstrip('.')}; the {summary.posts:,} posts before it are in the archive"
             ) from None
         flush()

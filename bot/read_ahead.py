@@ -13,8 +13,8 @@ bar and the summary). At most two groups are ahead of the writer (one in the pip
 waiting for it): memory stays that of one reader and one writer.
 
 What the reader raises reaches the writer after the groups before it: a BadInput as itself
-(the damaged spot, named), anything else as a ThreadbotError naming it. A child that dies
-(killed, out of memory) is a ThreadbotError too. When the writer stops early (an error,
+(the damaged spot, named), anything else as ReaderStopped naming it. A child that dies
+(killed, out of memory) is ReaderStopped too. When the writer stops early (an error,
 Ctrl-C, its own kill) the child is stopped, or finds the pipe closed and exits: it never
 outlives the import. The child ignores Ctrl-C, which the writer handles.
 
@@ -48,6 +48,10 @@ STOP_WAIT = 5.0
 # The first group is this share of the others: the writer waits for it with nothing to do,
 # so it comes as soon as it is worth a transaction.
 FIRST_GROUP = 0.1
+
+
+class ReaderStopped(ThreadbotError):
+    """The reader process failed or died: what it handed over is whole, the rest unread."""
 
 
 def available() -> bool:
@@ -87,7 +91,7 @@ def read_ahead(
                 message = pickle.loads(receiving.recv_bytes())
             except (EOFError, OSError):  # the pipe closed, between messages or in one
                 child.join(STOP_WAIT)
-                raise ThreadbotError(
+                raise ReaderStopped(
                     f"the export reader stopped unexpectedly ({_how(child.exitcode)})"
                 ) from None
             kind = message[0]
@@ -101,7 +105,7 @@ def read_ahead(
                 raise BadInput(message[1])
             else:
                 log.debug("the export reader failed:\n%s", message[2])
-                raise ThreadbotError(f"the export reader failed: {message[1]}")
+                raise ReaderStopped(f"the export reader failed: {message[1]}")
     finally:
         receiving.close()
         child.join(0.1)

@@ -22,7 +22,7 @@ from test_import import DID, PREFIX, assert_consistent, dump, make_export, post_
 
 from bot.errors import BadInput, ThreadbotError
 from bot.imports import import_export
-from bot.read_ahead import read_ahead
+from bot.read_ahead import ReaderStopped, read_ahead
 from bot.sources.exports.x_archive import XArchive
 from bot.store import Store
 
@@ -90,14 +90,14 @@ def test_a_damaged_spot_comes_after_every_item_before_it() -> None:
 
 def test_a_reader_s_bug_is_one_line_naming_it() -> None:
     got, _, error = received(100, fail="bug")
-    assert type(error) is ThreadbotError
+    assert type(error) is ReaderStopped
     assert str(error) == "the export reader failed: ValueError: a reader's bug"
     assert got == list(range(50))
 
 
 def test_a_reader_killed_is_one_line_after_what_it_sent() -> None:
     got, _, error = received(100, group=20, die_after=60)
-    assert type(error) is ThreadbotError
+    assert type(error) is ReaderStopped
     assert str(error) == "the export reader stopped unexpectedly (killed by SIGKILL)"
     # the groups through the pipe before it died, whole and in order (a rerun of an
     # import reads the rest again)
@@ -162,7 +162,7 @@ def test_a_reader_killed_mid_import_keeps_the_threads_before_it(
     monkeypatch.setattr(XArchive, "thread_batches", dies_midway)
     db = tmp_path / "archive.db"
     store = Store(db)
-    with pytest.raises(ThreadbotError) as caught:
+    with pytest.raises(ReaderStopped) as caught:
         import_export(store, export, reader_process=True, batch_posts=10)
     store.close()
     message = str(caught.value)
